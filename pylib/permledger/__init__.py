@@ -1,0 +1,1 @@
+"""permledger: a permissioned tokenisation ledger and its Python SDK."""
