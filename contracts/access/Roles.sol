@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+/// @title Roles
+/// @notice The role identifiers of the one authority that governs every permledger contract.
+/// @dev Each role is a distinct duty; the deployment hands them to distinct accounts so that no
+/// single key can issue, move, configure, pause and upgrade at once.
+library Roles {
+    /// @notice Mints and burns entitlements against the off-chain register; schedules record dates.
+    bytes32 internal constant ISSUER = keccak256("permledger.role.issuer");
+    /// @notice Keeps the register: forced transfers, freezes, lost-wallet recovery, record dates.
+    bytes32 internal constant TRANSFER_AGENT = keccak256("permledger.role.transfer-agent");
+    /// @notice Onboards investors (KYC, class, jurisdiction, wallets) and sets the transfer rules.
+    bytes32 internal constant COMPLIANCE_OFFICER = keccak256("permledger.role.compliance-officer");
+    /// @notice Pauses and unpauses tokens, and re-arms a tripped circuit breaker.
+    bytes32 internal constant PAUSER = keccak256("permledger.role.pauser");
+    /// @notice Upgrades the implementation behind a proxy.
+    bytes32 internal constant UPGRADER = keccak256("permledger.role.upgrader");
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IERC1404} from "./IERC1404.sol";
+import {IERC7943Fungible} from "./IERC7943Fungible.sol";
+
+/// @title IEntitlementToken
+/// @notice An ERC-20 of beneficial entitlements to a security or fund share, held only by
+/// registered wallets of known investors under the token's transfer rules. A nominee stays the
+/// legal owner of record. Amounts are at most 2^96 - 1 base units.
+interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible {
+    /// @notice Everything fixed when a token is created.
+    struct TokenParams {
+        string name;
+        string symbol;
+        uint8 decimals;
+        address authority;
+        address registry;
+        address compliance;
+        string nominee;
+        string securityId;
+        string termsUri;
+        bytes32 termsHash;
+        bool investorTracking;
+    }
+
+    /// @notice The rule settings of a token (see `Rule` for the bits of `rules`).
+    struct RuleSettings {
+        uint16 rules;
+        uint8 allowedClasses;
+        bool investorTracking;
+        uint32 maxInvestors;
+        uint96 maxBalancePerInvestor;
+        uint96 dailyLimitPerInvestor;
+        uint32 lockupPeriod;
+        uint16 breakerShareBps;
+        uint32 breakerWindow;
+    }
+
+    /// @notice The nominee, security identifier or terms changed.
+    event SecurityInfoChanged(string nominee, string securityId, string termsUri, bytes32 termsHash);
+    /// @notice More than the breaker's share of supply moved within its window; the token paused.
+    event CircuitBreakerTripped(uint256 moved, uint256 supply, uint32 windowStart);
+    /// @notice Per-investor balances are tracked from now on.
+    event InvestorTrackingEnabled();
+    /// @notice The token was paused.
+    event Paused(address account);
+    /// @notice The token was unpaused.
+    event Unpaused(address account);
+    /// @notice A record date was scheduled.
+    event RecordDateScheduled(uint24 indexed recordId, uint40 time);
+    /// @notice Units were issued under lock-up until `until`.
+    event TokensLocked(address indexed wallet, uint256 amount, uint32 until);
+    /// @notice A lost wallet's holding moved to another wallet of the same investor.
+    event WalletRecovered(address indexed lostWallet, address indexed newWallet, uint256 amount, uint256 frozen);
+
+    /// @notice A transfer breaks rule `code` (see `messageForTransferRestriction`).
+    error ComplianceTransferRejected(address from, address to, uint256 amount, uint8 code);
+    /// @notice Investor rules need per-investor balances, which can only start before issuance.
+    error ComplianceInvestorTrackingUnavailable(uint16 rules);
+    /// @notice Only the token's compliance contract may change its rule settings.
+    error TokenCallerNotCompliance(address caller);
+    /// @notice The token is paused.
+    error TokenPaused();
+    /// @notice The amount exceeds what a balance or the supply can hold.
+    error TokenAmountTooLarge(uint256 amount);
+    /// @notice Batch arrays differ in length.
+    error TokenBatchLengthMismatch(uint256 wallets, uint256 amounts);
+    /// @notice A frozen amount may not exceed the balance.
+    error TokenFrozenExceedsBalance(address account, uint256 amount, uint256 balance);
+    /// @notice Forced transfer from a wallet to itself.
+    error TokenForcedTransferToSelf(address wallet);
+    /// @notice Recovery needs two different wallets of the same investor, the new one registered.
+    error TokenRecoveryInvalid(address lostWallet, address newWallet);
+    /// @notice A record date must be now or later, and not before the last one scheduled.
+    error TokenRecordDateInvalid(uint40 time, uint40 earliest);
+    /// @notice No record date with this id has passed.
+    error TokenRecordDateNotPassed(uint24 recordId);
+
+    /// @notice Issues `amount` to `to` (which must pass the receiver's rules).
+    /// Requirements: caller is an issuer; the token is not paused.
+    /// Emits `Transfer` (and `TokensLocked` under lock-up).
+    function mint(address to, uint256 amount) external;
+
+    /// @notice Issues to many wallets in one transaction; all or nothing.
+    /// Requirements: as `mint` for each pair; arrays of equal length.
+    function mintBatch(address[] calldata to, uint256[] calldata amounts) external;
+
+    /// @notice Cancels `amount` of `from`'s unfrozen units against the off-chain register.
+    /// Requirements: caller is an issuer; the token is not paused.
+    /// Emits `Transfer`.
+    function burn(address from, uint256 amount) external;
+
+    /// @notice Burns from many wallets in one transaction; all or nothing.
+    function burnBatch(address[] calldata from, uint256[] calldata amounts) external;
+
+    /// @notice Moves a lost wallet's whole holding (frozen and locked units included) to another
+    /// registered wallet of the same investor. Investor balances do not change.
+    /// Requirements: caller is a transfer agent.
+    /// Emits `Transfer` and `WalletRecovered`.
+    function recoverWallet(address lostWallet, address newWallet) external;
+
+    /// @notice Pauses ordinary transfers, issuance and burns (forced transfers still work).
+    /// Requirements: caller is a pauser. Emits `Paused`.
+    function pause() external;
+
+    /// @notice Unpauses and starts a new circuit-breaker window.
+    /// Requirements: caller is a pauser. Emits `Unpaused`.
+    function unpause() external;
+
+    /// @notice Schedules a record date at `time` (now or later, not before the last one).
+    /// Requirements: caller is an issuer or a transfer agent.
+    /// Emits `RecordDateScheduled`.
+    function scheduleRecordDate(uint40 time) external returns (uint24 recordId);
+
+    /// @notice Sets the nominee, the security identifier and the terms document reference.
+    /// Requirements: caller is an issuer. Emits `SecurityInfoChanged`.
+    function setSecurityInfo(string calldata nominee, string calldata securityId, string calldata termsUri, bytes32 termsHash)
+        external;
+
+    /// @notice Replaces the rule settings (`investorTracking` is ignored: it only switches on, by
+    /// itself, when an investor rule is first enabled while nothing is issued).
+    /// Requirements: caller is the token's compliance contract, which validates the settings.
+    function applyRuleSettings(RuleSettings calldata settings) external;
+
+    /// @notice Replaces one 256-jurisdiction word of the jurisdiction list (codes `index * 256`
+    /// to `index * 256 + 255`, bit `code % 256`).
+    /// Requirements: caller is the token's compliance contract.
+    function applyJurisdictionWord(uint256 index, uint256 bits) external;
+
+    /// @notice One 256-jurisdiction word of the jurisdiction list.
+    function jurisdictionWord(uint256 index) external view returns (uint256);
+
+    /// @notice Whether the token is paused.
+    function paused() external view returns (bool);
+
+    /// @notice The rule settings.
+    function ruleSettings() external view returns (RuleSettings memory);
+
+    /// @notice The compliance contract that sets the token's rules and words its messages.
+    function compliance() external view returns (address);
+
+    /// @notice The identity registry the token asks about wallets.
+    function identityRegistry() external view returns (address);
+
+    /// @notice The nominee, the legal owner of record.
+    function nominee() external view returns (string memory);
+
+    /// @notice The security identifier, e.g. an ISIN.
+    function securityId() external view returns (string memory);
+
+    /// @notice The terms document's URI and content hash.
+    function terms() external view returns (string memory uri, bytes32 contentHash);
+
+    /// @notice The units of `wallet` that are locked and until when.
+    function lockedTokens(address wallet) external view returns (uint256 amount, uint32 until);
+
+    /// @notice The units of `wallet` that can be sent now (not frozen, not locked).
+    function transferableBalance(address wallet) external view returns (uint256);
+
+    /// @notice An investor's balance across all its wallets (tracked tokens only, else summed).
+    function investorBalance(bytes32 investorId) external view returns (uint256);
+
+    /// @notice The number of investors holding a non-zero balance (tracked tokens only).
+    function investorCount() external view returns (uint256);
+
+    /// @notice The number of record dates scheduled.
+    function recordDateCount() external view returns (uint24);
+
+    /// @notice The time of record date `recordId`.
+    function recordDate(uint24 recordId) external view returns (uint40);
+
+    /// @notice The number of record dates whose time has come.
+    function passedRecordDates() external view returns (uint24);
+
+    /// @notice A wallet's balance at a passed record date.
+    function balanceOfAt(address wallet, uint24 recordId) external view returns (uint256);
+
+    /// @notice An investor's balance across all its wallets, active and retired, at a passed
+    /// record date.
+    function investorBalanceAt(bytes32 investorId, uint24 recordId) external view returns (uint256);
+
+    /// @notice The total supply at a passed record date.
+    function totalSupplyAt(uint24 recordId) external view returns (uint256);
+}
