@@ -105,7 +105,7 @@ class LocalChain:
             int(time.time()) if genesis_timestamp is None else genesis_timestamp
         )
         self._accounts: dict[str, Account] = {}
-        self._signers: dict[ChecksumAddress, PrivateKey] = {}
+        self._signers: dict[bytes, PrivateKey] = {}
         for name in names:
             self._register(name)
         self._faucet = self._register(FAUCET)
@@ -165,13 +165,14 @@ class LocalChain:
         address = key.public_key.to_checksum_address()
         account = Account(name, address, key.to_bytes())
         self._accounts[name] = account
-        self._signers[address] = key
+        self._signers[account.private_key] = key
         return account
 
     def _signer(self, account: Account) -> PrivateKey:
-        key = self._signers.get(account.address)
+        # By key, not address: the signature, not the label, decides the sender.
+        key = self._signers.get(account.private_key)
         if key is None:
-            key = self._signers[account.address] = PrivateKey(account.private_key)
+            key = self._signers[account.private_key] = PrivateKey(account.private_key)
         return key
 
     # Chain state
