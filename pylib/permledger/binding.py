@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eth_abi.abi import decode, encode, is_encodable
+from eth_abi.codec import ABICodec
+from eth_abi.decoding import AddressDecoder
 from eth_abi.exceptions import DecodingError
+from eth_abi.registry import BaseEquals, registry
 from eth_typing import ChecksumAddress
+from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from permledger.chain import Account, CallRequest, Chain, Log, Receipt
@@ -28,6 +31,25 @@ ERROR_SELECTOR = bytes.fromhex("08c379a0")
 """Selector of `Error(string)`, what `require(cond, "message")` reverts with."""
 PANIC_SELECTOR = bytes.fromhex("4e487b71")
 """Selector of `Panic(uint256)`, what failed asserts and arithmetic revert with."""
+
+
+class _ChecksumAddressDecoder(AddressDecoder):
+    # eth-abi decodes addresses in lower case; the SDK speaks checksummed addresses.
+    decoder_fn = staticmethod(to_checksum_address)
+
+
+# eth-abi leaves copy() and BaseEquals() unannotated.
+_registry = registry.copy()  # type: ignore[no-untyped-call]
+_registry.unregister_decoder("address")
+_registry.register_decoder(
+    BaseEquals("address"),  # type: ignore[no-untyped-call]
+    _ChecksumAddressDecoder,
+    label="address",
+)
+_codec = ABICodec(_registry)
+encode = _codec.encode
+decode = _codec.decode
+is_encodable = _codec.is_encodable
 
 
 @dataclass(frozen=True, slots=True)
