@@ -22,7 +22,7 @@ abstract contract AuthorityManaged is Initializable, UUPSUpgradeable {
         0xbf7f01b42c56bd84319d6ec2ef0db0f30832b3fba89f1210f6d5313308a6bb00;
 
     /// @notice The authority address given is not a contract.
-    error AuthorityInvalid(address authority);
+    error AccessAuthorityInvalid(address authority);
 
     /// @notice Reverts unless the caller holds `role` in the authority.
     modifier onlyRole(bytes32 role) {
@@ -37,7 +37,7 @@ abstract contract AuthorityManaged is Initializable, UUPSUpgradeable {
 
     /// @dev Binds the contract to its authority; called once from the initializer.
     function __AuthorityManaged_init(address authority_) internal onlyInitializing {
-        require(authority_.code.length != 0, AuthorityInvalid(authority_));
+        require(authority_.code.length != 0, AccessAuthorityInvalid(authority_));
         _authorityStorage().authority = IAccessControl(authority_);
     }
 

@@ -61,6 +61,8 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible {
     error ComplianceInvestorTrackingUnavailable(uint16 rules);
     /// @notice Only the token's compliance contract may change its rule settings.
     error TokenCallerNotCompliance(address caller);
+    /// @notice The registry or compliance address given is not a contract.
+    error TokenDependencyInvalid(address dependency);
     /// @notice The token is paused.
     error TokenPaused();
     /// @notice The amount exceeds what a balance or the supply can hold.

@@ -125,8 +125,8 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     function initialize(TokenParams calldata params) external initializer {
         __AuthorityManaged_init(params.authority);
         TokenStorage storage $ = _token();
-        require(params.registry.code.length != 0, AuthorityInvalid(params.registry));
-        require(params.compliance.code.length != 0, AuthorityInvalid(params.compliance));
+        require(params.registry.code.length != 0, TokenDependencyInvalid(params.registry));
+        require(params.compliance.code.length != 0, TokenDependencyInvalid(params.compliance));
         $.registry = IIdentityRegistry(params.registry);
         $.compliance = ITransferCompliance(params.compliance);
         ($.name, $.symbol, $.decimals) = (params.name, params.symbol, params.decimals);

@@ -1,0 +1,360 @@
+"""Driver for EntitlementToken: the whitelisted ERC-20 of entitlements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from eth_typing import ChecksumAddress
+
+from permledger.chain import Account, Receipt
+from permledger.drivers.base import AddressLike, Driver, address, amount, bytes32
+from permledger.errors import ConfigurationError, TransferRestricted
+from permledger.types import MAX_AMOUNT, Restriction, RestrictionCode, Rule, RuleSettings
+
+
+class EntitlementToken(Driver):
+    """An entitlement token. Transfers are checked against the chain's own rules before sending."""
+
+    CONTRACT = "EntitlementToken"
+
+    # ERC-20
+
+    @property
+    def name(self) -> str:
+        """The token name."""
+        return str(self._call("name"))
+
+    @property
+    def symbol(self) -> str:
+        """The token symbol."""
+        return str(self._call("symbol"))
+
+    @property
+    def decimals(self) -> int:
+        """Decimal places of one unit."""
+        return int(self._call("decimals"))
+
+    def total_supply(self) -> int:
+        """Units in issue."""
+        return int(self._call("totalSupply"))
+
+    def balance_of(self, wallet: AddressLike) -> int:
+        """A wallet's balance."""
+        return int(self._call("balanceOf", address(wallet, "wallet")))
+
+    def allowance(self, owner: AddressLike, spender: AddressLike) -> int:
+        """What `spender` may move from `owner`."""
+        return int(self._call("allowance", address(owner, "owner"), address(spender, "spender")))
+
+    def transfer(self, to: AddressLike, value: int, *, sender: Account | None = None) -> Receipt:
+        """Transfer after the token's views approve it; a rejected transfer sends nothing.
+
+        Raises:
+            InvalidInput: a malformed address or amount.
+            TransferRestricted: the token's rules reject it (code and message).
+        """
+        account = self._sender(sender)
+        receiver = address(to, "receiver")
+        units = amount(value, maximum=MAX_AMOUNT)
+        self.require_transferable(account.address, receiver, units)
+        return self._send("transfer", receiver, units, sender=account)
+
+    def transfer_from(
+        self, owner: AddressLike, to: AddressLike, value: int, *, sender: Account | None = None
+    ) -> Receipt:
+        """Move `value` from `owner` on its allowance, after the token's views approve it.
+
+        Raises:
+            InvalidInput, TransferRestricted, ERC20InsufficientAllowance.
+        """
+        source, receiver = address(owner, "owner"), address(to, "receiver")
+        units = amount(value, maximum=MAX_AMOUNT)
+        self.require_transferable(source, receiver, units)
+        return self._send("transferFrom", source, receiver, units, sender=sender)
+
+    def approve(self, spender: AddressLike, value: int, *, sender: Account | None = None) -> Receipt:
+        """Let `spender` move up to `value` of the sender's units.
+
+        Raises:
+            InvalidInput, ERC20InvalidSpender.
+        """
+        return self._send("approve", address(spender, "spender"), amount(value), sender=sender)
+
+    # Restriction views
+
+    def detect_transfer_restriction(self, sender: AddressLike, to: AddressLike, value: int) -> Restriction:
+        """The code and message the token gives a transfer now (ERC-1404)."""
+        code = RestrictionCode(
+            self._call(
+                "detectTransferRestriction",
+                address(sender, "sender"),
+                address(to, "receiver"),
+                amount(value),
+            )
+        )
+        message = "No restriction" if code == 0 else self.message_for_transfer_restriction(code)
+        return Restriction(code, message)
+
+    def check_transfers(self, transfers: Sequence[tuple[AddressLike, AddressLike, int]]) -> list[Restriction]:
+        """Check many transfers in one batch of views."""
+        prepared = [
+            self.binding.prepare(
+                "detectTransferRestriction", address(s, "sender"), address(t, "receiver"), amount(v)
+            )
+            for s, t, v in transfers
+        ]
+        codes = [RestrictionCode(c) for c in self._calls(prepared)]
+        messages = {c: self.message_for_transfer_restriction(c) for c in set(codes) if c != 0}
+        return [Restriction(c, messages.get(c, "No restriction")) for c in codes]
+
+    def require_transferable(self, sender: AddressLike, to: AddressLike, value: int) -> None:
+        """Raise unless the token's views allow the transfer.
+
+        Raises:
+            TransferRestricted: with the code and message.
+        """
+        restriction = self.detect_transfer_restriction(sender, to, value)
+        if not restriction.allowed:
+            raise TransferRestricted(
+                restriction.code,
+                restriction.message,
+                sender=address(sender),
+                receiver=address(to),
+                amount=value,
+            )
+
+    def message_for_transfer_restriction(self, code: int) -> str:
+        """The token's message for a restriction code."""
+        return str(self._call("messageForTransferRestriction", code))
+
+    def can_transfer(self, sender: AddressLike, to: AddressLike, value: int) -> bool:
+        """Whether the transfer would succeed now (ERC-7943)."""
+        return bool(self._call("canTransfer", address(sender), address(to), amount(value)))
+
+    def can_send(self, wallet: AddressLike) -> bool:
+        """Whether the wallet may send (ERC-7943)."""
+        return bool(self._call("canSend", address(wallet, "wallet")))
+
+    def can_receive(self, wallet: AddressLike) -> bool:
+        """Whether the wallet may receive (ERC-7943)."""
+        return bool(self._call("canReceive", address(wallet, "wallet")))
+
+    def supports_interface(self, interface_id: bytes) -> bool:
+        """ERC-165."""
+        return bool(self._call("supportsInterface", interface_id))
+
+    # Issuer
+
+    def mint(self, to: AddressLike, value: int, *, sender: Account | None = None) -> Receipt:
+        """Issue units to a registered wallet.
+
+        Raises:
+            InvalidInput, ComplianceTransferRejected (receiver's rules), TokenPaused,
+            TokenAmountTooLarge, AccessControlUnauthorizedAccount.
+        """
+        return self._send("mint", address(to, "receiver"), amount(value, maximum=MAX_AMOUNT), sender=sender)
+
+    def mint_batch(
+        self, issues: Sequence[tuple[AddressLike, int]], *, sender: Account | None = None
+    ) -> Receipt:
+        """Issue to many wallets in one transaction; all or nothing.
+
+        Raises:
+            as `mint`.
+        """
+        wallets = [address(w, "receiver") for w, _ in issues]
+        values = [amount(v, maximum=MAX_AMOUNT) for _, v in issues]
+        return self._send("mintBatch", wallets, values, sender=sender)
+
+    def burn(self, wallet: AddressLike, value: int, *, sender: Account | None = None) -> Receipt:
+        """Cancel a wallet's unfrozen units.
+
+        Raises:
+            InvalidInput, ERC20InsufficientBalance, ERC7943InsufficientUnfrozenBalance,
+            TokenPaused, AccessControlUnauthorizedAccount.
+        """
+        return self._send("burn", address(wallet, "wallet"), amount(value, maximum=MAX_AMOUNT), sender=sender)
+
+    def burn_batch(self, burns: Sequence[tuple[AddressLike, int]], *, sender: Account | None = None) -> Receipt:
+        """Burn from many wallets in one transaction; all or nothing.
+
+        Raises:
+            as `burn`.
+        """
+        wallets = [address(w, "wallet") for w, _ in burns]
+        values = [amount(v, maximum=MAX_AMOUNT) for _, v in burns]
+        return self._send("burnBatch", wallets, values, sender=sender)
+
+    def schedule_record_date(self, time: int, *, sender: Account | None = None) -> int:
+        """Schedule a record date at `time` (now or later); returns its id.
+
+        Raises:
+            TokenRecordDateInvalid, AccessControlUnauthorizedAccount.
+        """
+        receipt = self._send("scheduleRecordDate", amount(time, "time", maximum=2**40 - 1), sender=sender)
+        return int(self._events("RecordDateScheduled", receipt)[0]["recordId"])
+
+    def set_security_info(
+        self,
+        *,
+        nominee: str,
+        security_id: str,
+        terms_uri: str,
+        terms_hash: bytes,
+        sender: Account | None = None,
+    ) -> Receipt:
+        """Set the nominee, security identifier and terms document reference.
+
+        Raises:
+            InvalidInput, AccessControlUnauthorizedAccount.
+        """
+        return self._send(
+            "setSecurityInfo", nominee, security_id, terms_uri, bytes32(terms_hash, "terms_hash"), sender=sender
+        )
+
+    # Transfer agent
+
+    def forced_transfer(
+        self, source: AddressLike, to: AddressLike, value: int, *, sender: Account | None = None
+    ) -> Receipt:
+        """Move units past the investor rules (the receiver must still be registered).
+
+        Raises:
+            InvalidInput, TokenForcedTransferToSelf, ComplianceTransferRejected,
+            ERC20InsufficientBalance, AccessControlUnauthorizedAccount.
+        """
+        return self._send(
+            "forcedTransfer",
+            address(source, "source"),
+            address(to, "receiver"),
+            amount(value, maximum=MAX_AMOUNT),
+            sender=sender,
+        )
+
+    def set_frozen_tokens(self, wallet: AddressLike, value: int, *, sender: Account | None = None) -> Receipt:
+        """Set how many of a wallet's units are frozen.
+
+        Raises:
+            InvalidInput, TokenFrozenExceedsBalance, AccessControlUnauthorizedAccount.
+        """
+        return self._send("setFrozenTokens", address(wallet, "wallet"), amount(value), sender=sender)
+
+    def recover_wallet(self, lost: AddressLike, new: AddressLike, *, sender: Account | None = None) -> Receipt:
+        """Move a lost wallet's whole holding to another wallet of the same investor.
+
+        Raises:
+            TokenRecoveryInvalid, AccessControlUnauthorizedAccount.
+        """
+        return self._send("recoverWallet", address(lost, "lost wallet"), address(new, "new wallet"), sender=sender)
+
+    def pause(self, *, sender: Account | None = None) -> Receipt:
+        """Pause transfers, issuance and burns.
+
+        Raises:
+            AccessControlUnauthorizedAccount.
+        """
+        return self._send("pause", sender=sender)
+
+    def unpause(self, *, sender: Account | None = None) -> Receipt:
+        """Unpause and start a new circuit-breaker window.
+
+        Raises:
+            AccessControlUnauthorizedAccount.
+        """
+        return self._send("unpause", sender=sender)
+
+    # Views
+
+    def paused(self) -> bool:
+        """Whether the token is paused."""
+        return bool(self._call("paused"))
+
+    def rule_settings(self) -> RuleSettings:
+        """The token's rule settings."""
+        values = self._call("ruleSettings")
+        return RuleSettings(Rule(values[0]), *values[1:])
+
+    def frozen_tokens(self, wallet: AddressLike) -> int:
+        """A wallet's frozen units."""
+        return int(self._call("getFrozenTokens", address(wallet, "wallet")))
+
+    def locked_tokens(self, wallet: AddressLike) -> tuple[int, int]:
+        """A wallet's locked units and the time they unlock."""
+        locked, until = self._call("lockedTokens", address(wallet, "wallet"))
+        return int(locked), int(until)
+
+    def transferable_balance(self, wallet: AddressLike) -> int:
+        """Units a wallet can send now."""
+        return int(self._call("transferableBalance", address(wallet, "wallet")))
+
+    def investor_balance(self, investor_id: bytes) -> int:
+        """An investor's balance across its wallets."""
+        return int(self._call("investorBalance", bytes32(investor_id, "investor_id")))
+
+    def investor_count(self) -> int:
+        """Investors holding units (tracked tokens)."""
+        return int(self._call("investorCount"))
+
+    def record_date_count(self) -> int:
+        """Record dates scheduled."""
+        return int(self._call("recordDateCount"))
+
+    def record_date(self, record_id: int) -> int:
+        """The time of a record date."""
+        return int(self._call("recordDate", record_id))
+
+    def passed_record_dates(self) -> int:
+        """Record dates whose time has come."""
+        return int(self._call("passedRecordDates"))
+
+    def balance_of_at(self, wallet: AddressLike, record_id: int) -> int:
+        """A wallet's balance at a passed record date.
+
+        Raises:
+            TokenRecordDateNotPassed.
+        """
+        return int(self._call("balanceOfAt", address(wallet, "wallet"), record_id))
+
+    def investor_balance_at(self, investor_id: bytes, record_id: int) -> int:
+        """An investor's balance across all its wallets at a passed record date.
+
+        Raises:
+            TokenRecordDateNotPassed.
+        """
+        return int(self._call("investorBalanceAt", bytes32(investor_id, "investor_id"), record_id))
+
+    def total_supply_at(self, record_id: int) -> int:
+        """The supply at a passed record date.
+
+        Raises:
+            TokenRecordDateNotPassed.
+        """
+        return int(self._call("totalSupplyAt", record_id))
+
+    def nominee(self) -> str:
+        """The nominee, legal owner of record."""
+        return str(self._call("nominee"))
+
+    def security_id(self) -> str:
+        """The security identifier (e.g. an ISIN)."""
+        return str(self._call("securityId"))
+
+    def terms(self) -> tuple[str, bytes]:
+        """The terms document's URI and content hash."""
+        uri, content_hash = self._call("terms")
+        return str(uri), bytes(content_hash)
+
+    def identity_registry(self) -> ChecksumAddress:
+        """The identity registry the token asks."""
+        return address(self._call("identityRegistry"))
+
+    def compliance(self) -> ChecksumAddress:
+        """The compliance contract that sets the token's rules."""
+        return address(self._call("compliance"))
+
+    def _sender(self, sender: Account | None) -> Account:
+        account = sender or self.sender
+        if account is None:
+            raise ConfigurationError("EntitlementToken: no sender given")
+        return account
+
