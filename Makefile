@@ -1,0 +1,49 @@
+# Every task from a fresh clone needs only python3, node/npm and make.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := test
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# forge, anvil and solcjs come from npm.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+PY_STAMP := $(VENV)/.installed-pyproject
+NPM_STAMP := node_modules/.installed-package-lock
+
+.PHONY: setup build test demo bench lint
+
+setup: $(PY_STAMP) $(NPM_STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalled only when pyproject.toml is newer than the stamp.
+$(PY_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+# npm ci empties node_modules, so the stamp lives there and goes with it.
+$(NPM_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+build: setup
+	$(BIN)/python -m permledger.build
+
+test: setup
+	$(BIN)/python -m pytest
+	forge test
+
+demo: setup
+	$(BIN)/permledger demo
+
+bench: setup
+	$(BIN)/permledger bench
+
+lint: setup
+	$(BIN)/ruff format --check
+	$(BIN)/ruff check
+	$(BIN)/mypy
+	forge fmt --check
