@@ -16,6 +16,7 @@ from permledger.chain import (
     DEFAULT_BALANCE,
     Account,
     CallRequest,
+    DevChain,
     TransactionRejected,
     TransactionReverted,
 )
@@ -67,12 +68,15 @@ def alice(chain: LocalChain) -> Account:
     return chain.accounts["alice"]
 
 
-def balance_of(
-    chain: LocalChain, token: ChecksumAddress, holder: ChecksumAddress
-) -> int:
+def balance_of(chain: LocalChain, token: ChecksumAddress, holder: ChecksumAddress) -> int:
     output = chain.call(token, calldata("balanceOf(address)", holder))
     value: int = decode(["uint256"], output)[0]
     return value
+
+
+def test_local_chain_implements_the_dev_chain_protocol() -> None:
+    chain: DevChain = LocalChain()  # checked by mypy
+    assert chain.block_number == 0
 
 
 # Accounts
@@ -196,9 +200,7 @@ def test_transact_rejected_below_intrinsic_gas_mines_nothing(
     assert chain.transact(alice, probe, calldata("store(uint256)", 1)).status == 1
 
 
-def test_transact_rejected_when_value_exceeds_balance(
-    chain: LocalChain, alice: Account
-) -> None:
+def test_transact_rejected_when_value_exceeds_balance(chain: LocalChain, alice: Account) -> None:
     with pytest.raises(TransactionRejected):
         chain.transact(alice, chain.accounts["bob"].address, value=DEFAULT_BALANCE + 1)
 
@@ -207,9 +209,7 @@ def test_transact_with_estimated_gas_succeeds(
     chain: LocalChain, probe: ChecksumAddress, deployer: Account, alice: Account
 ) -> None:
     data = calldata("transfer(address,uint256)", alice.address, 5)
-    chain.transact(
-        deployer, probe, data
-    )  # alice now holds: the estimate is for an existing holder
+    chain.transact(deployer, probe, data)  # alice now holds: the estimate is for an existing holder
     estimate = chain.estimate_gas(deployer.address, probe, data)
     receipt = chain.transact(deployer, probe, data, gas=estimate)
     assert receipt.gas_used <= estimate < receipt.gas_used + 21_000
@@ -232,9 +232,7 @@ def test_estimate_gas_of_a_deployment(chain: LocalChain, deployer: Account) -> N
 
 
 def test_call_sees_the_next_block(chain: LocalChain, probe: ChecksumAddress) -> None:
-    number, time = decode(
-        ["uint256", "uint256"], chain.call(probe, calldata("clock()"))
-    )
+    number, time = decode(["uint256", "uint256"], chain.call(probe, calldata("clock()")))
     assert (number, time) == (chain.block_number + 1, chain.next_timestamp)
 
 
@@ -258,24 +256,16 @@ def test_call_does_not_change_state(
 def test_call_at_a_past_block(
     chain: LocalChain, probe: ChecksumAddress, deployer: Account, alice: Account
 ) -> None:
-    chain.transact(
-        deployer, probe, calldata("transfer(address,uint256)", alice.address, 5)
-    )
+    chain.transact(deployer, probe, calldata("transfer(address,uint256)", alice.address, 5))
     earlier = chain.block_number
-    chain.transact(
-        deployer, probe, calldata("transfer(address,uint256)", alice.address, 5)
-    )
-    output = chain.call(
-        probe, calldata("balanceOf(address)", alice.address), block=earlier
-    )
+    chain.transact(deployer, probe, calldata("transfer(address,uint256)", alice.address, 5))
+    output = chain.call(probe, calldata("balanceOf(address)", alice.address), block=earlier)
     assert decode(["uint256"], output)[0] == 5
     with pytest.raises(ValueError, match="not mined"):
         chain.call(probe, calldata("stored()"), block=chain.block_number + 1)
 
 
-def test_call_reverts_with_revert_data(
-    chain: LocalChain, probe: ChecksumAddress
-) -> None:
+def test_call_reverts_with_revert_data(chain: LocalChain, probe: ChecksumAddress) -> None:
     with pytest.raises(TransactionReverted) as raised:
         chain.call(probe, calldata("divide(uint256,uint256)", 1, 0))
     assert raised.value.data == keccak(text="Panic(uint256)")[:4] + word(0x12)
@@ -299,21 +289,15 @@ def test_call_many_returns_outputs_in_order(
 def test_get_logs_filters_by_address_topics_and_blocks(
     chain: LocalChain, probe: ChecksumAddress, deployer: Account, alice: Account
 ) -> None:
-    first = chain.transact(
-        deployer, probe, calldata("transfer(address,uint256)", alice.address, 1)
-    )
-    chain.transact(
-        alice, probe, calldata("transfer(address,uint256)", deployer.address, 1)
-    )
+    first = chain.transact(deployer, probe, calldata("transfer(address,uint256)", alice.address, 1))
+    chain.transact(alice, probe, calldata("transfer(address,uint256)", deployer.address, 1))
     transfers = chain.get_logs(
         address=probe, topics=[TRANSFER_TOPIC], from_block=first.block_number
     )
     assert [log.data for log in transfers] == [word(1), word(1)]
     from_alice = chain.get_logs(topics=[TRANSFER_TOPIC, topic(alice.address)])
     assert [log.block_number for log in from_alice] == [chain.block_number]
-    assert chain.get_logs(address=probe, to_block=first.block_number - 1)[0].topics[
-        1
-    ] == word(0)
+    assert chain.get_logs(address=probe, to_block=first.block_number - 1)[0].topics[1] == word(0)
     assert chain.get_logs(address=alice.address) == []
 
 
@@ -325,9 +309,7 @@ def test_revert_restores_state_blocks_nonces_and_clock(
 ) -> None:
     block, clock = chain.block_number, chain.next_timestamp
     snapshot = chain.snapshot()
-    chain.transact(
-        deployer, probe, calldata("transfer(address,uint256)", alice.address, 5)
-    )
+    chain.transact(deployer, probe, calldata("transfer(address,uint256)", alice.address, 5))
     chain.advance_time(1000)
     chain.revert(snapshot)
     assert (chain.block_number, chain.next_timestamp) == (block, clock)
@@ -347,9 +329,7 @@ def test_revert_to_genesis(alice: Account) -> None:
     chain.revert(genesis)
     assert chain.block_number == 0
     assert chain.get_balance(chain.accounts["bob"].address) == DEFAULT_BALANCE
-    assert (
-        chain.transact(alice, chain.accounts["bob"].address, value=1).block_number == 1
-    )
+    assert chain.transact(alice, chain.accounts["bob"].address, value=1).block_number == 1
 
 
 def test_revert_unknown_snapshot_raises(chain: LocalChain) -> None:
@@ -357,13 +337,16 @@ def test_revert_unknown_snapshot_raises(chain: LocalChain) -> None:
         chain.revert(10**9)
 
 
-def test_isolate_reverts_on_exit_even_on_error(
-    chain: LocalChain, alice: Account
-) -> None:
+def test_isolate_reverts_on_exit_even_on_error(chain: LocalChain, alice: Account) -> None:
     block = chain.block_number
-    with pytest.raises(RuntimeError), chain.isolate():
-        chain.transact(alice, chain.accounts["bob"].address, value=1)
-        raise RuntimeError
+
+    def send_then_fail() -> None:
+        with chain.isolate():
+            chain.transact(alice, chain.accounts["bob"].address, value=1)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        send_then_fail()
     assert chain.block_number == block
     assert chain.get_nonce(alice.address) == 0
 
@@ -385,10 +368,7 @@ def test_set_time_sets_the_next_block_timestamp(
 ) -> None:
     target = chain.timestamp + 3600
     chain.set_time(target)
-    assert (
-        decode(["uint256", "uint256"], chain.call(probe, calldata("clock()")))[1]
-        == target
-    )
+    assert decode(["uint256", "uint256"], chain.call(probe, calldata("clock()")))[1] == target
     chain.transact(alice, probe, calldata("store(uint256)", 1))
     assert chain.timestamp == target
     assert chain.next_timestamp == target + 1

@@ -163,17 +163,11 @@ class AbiEvent:
         Indexed arguments of dynamic type (strings, bytes, arrays, structs)
         are stored as their keccak hash: those come back as the 32-byte topic.
         """
-        data_types = [
-            t
-            for t, indexed in zip(self.types, self.indexed, strict=True)
-            if not indexed
-        ]
+        data_types = [t for t, indexed in zip(self.types, self.indexed, strict=True) if not indexed]
         data_values = iter(decode(data_types, log.data))
         topics = iter(log.topics[1:])
         args: dict[str, Any] = {}
-        for name, kind, indexed in zip(
-            self.names, self.types, self.indexed, strict=True
-        ):
+        for name, kind, indexed in zip(self.names, self.types, self.indexed, strict=True):
             if not indexed:
                 args[name] = next(data_values)
             elif _is_static_word(kind):
@@ -185,9 +179,7 @@ class AbiEvent:
 
 def _is_static_word(kind: str) -> bool:
     # Value types are topics as they are; everything else is hashed.
-    return not (
-        kind in ("string", "bytes") or kind.endswith("]") or kind.startswith("(")
-    )
+    return not (kind in ("string", "bytes") or kind.endswith("]") or kind.startswith("("))
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,9 +240,7 @@ class PreparedCall:
 class ContractBinding:
     """A deployed contract on a chain, driven by name through its ABI."""
 
-    def __init__(
-        self, chain: Chain, address: ChecksumAddress, abi: Iterable[AbiEntry]
-    ) -> None:
+    def __init__(self, chain: Chain, address: ChecksumAddress, abi: Iterable[AbiEntry]) -> None:
         """Bind `address` on `chain` to `abi`."""
         self.chain = chain
         self.address = address
@@ -276,9 +266,7 @@ class ContractBinding:
         Raises:
             ValueError: no such function, or several overloads accept `args`.
         """
-        candidates = [
-            f for f in self._functions.get(name, ()) if len(f.inputs) == len(args)
-        ]
+        candidates = [f for f in self._functions.get(name, ()) if len(f.inputs) == len(args)]
         if len(candidates) > 1:
             candidates = [
                 f
@@ -288,9 +276,7 @@ class ContractBinding:
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:
-            raise ValueError(
-                f"{self.address} has no function {name} taking {len(args)} arguments"
-            )
+            raise ValueError(f"{self.address} has no function {name} taking {len(args)} arguments")
         overloads = ", ".join(f.signature for f in candidates)
         raise ValueError(f"ambiguous call to {name}: pass one of {overloads}")
 
@@ -315,19 +301,13 @@ class ContractBinding:
             TransactionReverted: the call reverted.
         """
         function = self.function(name, args)
-        output = self.chain.call(
-            self.address, function.encode(args), sender=sender, block=block
-        )
+        output = self.chain.call(self.address, function.encode(args), sender=sender, block=block)
         return function.decode(output)
 
-    def prepare(
-        self, name: str, *args: Any, sender: ChecksumAddress | None = None
-    ) -> PreparedCall:
+    def prepare(self, name: str, *args: Any, sender: ChecksumAddress | None = None) -> PreparedCall:
         """A call to run later, typically batched with others through `calls`."""
         function = self.function(name, args)
-        return PreparedCall(
-            CallRequest(self.address, function.encode(args), sender), function
-        )
+        return PreparedCall(CallRequest(self.address, function.encode(args), sender), function)
 
     def transact(
         self,
@@ -346,9 +326,7 @@ class ContractBinding:
         data = self.encode(name, *args)
         return self.chain.transact(sender, self.address, data, gas=gas, value=value)
 
-    def estimate_gas(
-        self, name: str, *args: Any, sender: Account, value: int = 0
-    ) -> int:
+    def estimate_gas(self, name: str, *args: Any, sender: Account, value: int = 0) -> int:
         """Gas that a transaction calling `name(*args)` needs.
 
         Raises:
@@ -357,9 +335,7 @@ class ContractBinding:
         data = self.encode(name, *args)
         return self.chain.estimate_gas(sender.address, self.address, data, value=value)
 
-    def events(
-        self, name: str, source: Receipt | Iterable[Log]
-    ) -> list[dict[str, Any]]:
+    def events(self, name: str, source: Receipt | Iterable[Log]) -> list[dict[str, Any]]:
         """Decode this contract's `name` events from a receipt or logs, in order.
 
         Raises:
@@ -406,9 +382,7 @@ def deploy(
     """
     constructor = next((e for e in artifact.abi if e.get("type") == "constructor"), {})
     types = [canonical_type(p) for p in constructor.get("inputs", ())]
-    address = chain.deploy(
-        sender, artifact.bytecode + encode(types, args), gas=gas, value=value
-    )
+    address = chain.deploy(sender, artifact.bytecode + encode(types, args), gas=gas, value=value)
     return ContractBinding(chain, address, artifact.abi)
 
 
@@ -416,6 +390,4 @@ def _from_hex(text: str) -> bytes:
     try:
         return bytes.fromhex(text.removeprefix("0x"))
     except ValueError as error:
-        raise ValueError(
-            f"bytecode is not hex (unlinked library?): {text[:60]}..."
-        ) from error
+        raise ValueError(f"bytecode is not hex (unlinked library?): {text[:60]}...") from error

@@ -101,9 +101,7 @@ class LocalChain:
         balance: int = DEFAULT_BALANCE,
     ) -> None:
         """Start a chain at genesis, each of `names` holding `balance` wei."""
-        genesis_timestamp = (
-            int(time.time()) if genesis_timestamp is None else genesis_timestamp
-        )
+        genesis_timestamp = int(time.time()) if genesis_timestamp is None else genesis_timestamp
         self._accounts: dict[str, Account] = {}
         self._signers: dict[bytes, PrivateKey] = {}
         for name in names:
@@ -331,9 +329,7 @@ class LocalChain:
         finally:
             state.revert(snapshot)
         if computation.is_error:
-            raise TransactionReverted(
-                computation.output, message=_describe(computation.error)
-            )
+            raise TransactionReverted(computation.output, message=_describe(computation.error))
         return computation.output
 
     def call_many(self, requests: Sequence[CallRequest]) -> list[bytes]:
@@ -342,9 +338,7 @@ class LocalChain:
         Raises:
             TransactionReverted: one of the calls reverted.
         """
-        return [
-            self.call(r.to, r.data, sender=r.sender, value=r.value) for r in requests
-        ]
+        return [self.call(r.to, r.data, sender=r.sender, value=r.value) for r in requests]
 
     def _pending_state(self) -> StateAPI:
         # One state per pending header, reused by calls: each call reverts its changes.
@@ -355,9 +349,7 @@ class LocalChain:
 
     def _state_at(self, block: int) -> StateAPI:
         if not 0 <= block <= self.block_number:
-            raise ValueError(
-                f"block {block} is not mined (latest is {self.block_number})"
-            )
+            raise ValueError(f"block {block} is not mined (latest is {self.block_number})")
         return self._free_state(
             self._chain.get_canonical_block_header_by_number(BlockNumber(block))
         )
@@ -396,9 +388,7 @@ class LocalChain:
     ) -> list[Log]:
         """Logs of mined blocks in [from_block, to_block], by emitter and topics."""
         chain = self._chain
-        last = (
-            self.block_number if to_block is None else min(to_block, self.block_number)
-        )
+        last = self.block_number if to_block is None else min(to_block, self.block_number)
         logs: list[Log] = []
         for number in range(from_block, last + 1):
             block = chain.get_canonical_block_by_number(BlockNumber(number))
@@ -483,9 +473,7 @@ def _receipt(
         gas_used=receipt.gas_used,  # cumulative, and the block has this one transaction
         status=0 if computation.is_error else 1,
         logs=_logs(receipt, block.number, transaction.hash, 0),
-        contract_address=_checksum(computation.msg.storage_address)
-        if created
-        else None,
+        contract_address=_checksum(computation.msg.storage_address) if created else None,
     )
 
 
