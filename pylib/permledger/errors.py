@@ -60,7 +60,7 @@ class TransferRestricted(PreCheckFailed):
 
 
 class ContractRevert(LedgerError):
-    """A transaction or call reverted; `args` are the decoded error arguments."""
+    """A transaction or call reverted; `arguments` are the decoded error arguments by name."""
 
     def __init__(
         self,
@@ -73,10 +73,10 @@ class ContractRevert(LedgerError):
     ) -> None:
         self.contract = contract
         self.selector = selector
-        self.args = dict(args)
+        self.arguments = dict(args)
         self.tx_hash = tx_hash
         self.error_name = name or type(self).__name__
-        shown = ", ".join(f"{k}={_show(v)}" for k, v in self.args.items())
+        shown = ", ".join(f"{k}={_show(v)}" for k, v in self.arguments.items())
         super().__init__(f"{contract}: {self.error_name}({shown})")
 
 
