@@ -322,6 +322,22 @@ def test_revert_restores_state_blocks_nonces_and_clock(
     assert balance_of(chain, probe, alice.address) == 0
 
 
+def test_revert_forgets_the_abandoned_blocks(
+    chain: LocalChain, probe: ChecksumAddress, deployer: Account, alice: Account
+) -> None:
+    snapshot = chain.snapshot()
+    chain.transact(deployer, probe, calldata("transfer(address,uint256)", alice.address, 5))
+    chain.transact(deployer, probe, calldata("transfer(address,uint256)", alice.address, 5))
+    chain.revert(snapshot)
+    receipt = chain.transact(
+        deployer, probe, calldata("transfer(address,uint256)", alice.address, 7)
+    )
+    logs = chain.get_logs(address=probe, from_block=receipt.block_number)
+    assert [log.data for log in logs] == [word(7)]
+    with pytest.raises(ValueError, match="not mined"):
+        chain.call(probe, calldata("stored()"), block=receipt.block_number + 1)
+
+
 def test_revert_to_genesis(alice: Account) -> None:
     chain = LocalChain()
     genesis = chain.snapshot()
