@@ -537,6 +537,8 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         uint96 value = uint96(amount);
         uint24 passed = _passed($, cfg);
         _debit($, s, value, passed);
+        // A transfer to oneself must credit the wallet as just debited, not the copy loaded before.
+        if (from == to) r.wallet = s.wallet;
         _credit($, r, value, passed);
         _moveBetweenInvestors($, cfg, s, r, value, true);
         emit Transfer(from, to, amount);
@@ -569,7 +571,8 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         $.supplySeen = $.supplyHistory.remember($.supplySeen, passed, sup.total);
         sup.total += value;
         if (cfg.investorTracking) {
-            if (r.position.balance == 0) ++sup.investorCount;
+            // A zero amount creates no position, so it must not count a new investor.
+            if (r.position.balance == 0 && value != 0) ++sup.investorCount;
             r.position.balance += value;
             _storePosition($, r.record.investorNumber(), r.position);
         }
@@ -595,7 +598,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
             uint32 number = WalletRecord.wrap($.registry.walletRecord(from)).investorNumber();
             Position storage p = $.positions[number];
             p.balance -= value;
-            if (p.balance == 0) --sup.investorCount;
+            if (p.balance == 0 && value != 0) --sup.investorCount;
         }
         _storeSupply($, sup);
         emit Transfer(from, address(0), amount);
@@ -660,7 +663,8 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         uint96 value,
         bool counted
     ) private {
-        bool tracked = cfg.investorTracking && s.record.investorNumber() != r.record.investorNumber();
+        // A zero amount changes no position: counting it would drop or add an investor wrongly.
+        bool tracked = value != 0 && cfg.investorTracking && s.record.investorNumber() != r.record.investorNumber();
         bool breaker = counted && cfg.rules & Rule.CIRCUIT_BREAKER != 0;
         if (!tracked && !breaker) return;
         Supply memory sup = _supply($);
