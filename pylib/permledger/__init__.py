@@ -1,6 +1,12 @@
 """permledger: a permissioned tokenisation ledger and its Python SDK."""
 
-from permledger.drivers import EntitlementToken, IdentityRegistry, PermledgerAuthority, TransferCompliance
+import permledger._keccak  # noqa: F401  (first: picks eth-hash's backend before any hashing)
+from permledger.drivers import (
+    EntitlementToken,
+    IdentityRegistry,
+    PermledgerAuthority,
+    TransferCompliance,
+)
 from permledger.errors import (
     ConfigurationError,
     ContractRevert,

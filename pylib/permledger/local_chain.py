@@ -15,12 +15,10 @@ Blocks are one second apart unless the clock is moved (`set_time`,
 from __future__ import annotations
 
 import itertools
-import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from importlib.util import find_spec
 from types import MappingProxyType
 from typing import cast
 
@@ -55,11 +53,6 @@ from permledger.chain import (
     TransactionReverted,
     iter_matching,
 )
-
-# eth-hash picks its keccak backend on first use, from this variable when set.
-# pysha3 (PyPI: safe-pysha3) hashes ~4x faster than the pycryptodome fallback.
-if "ETH_HASH_BACKEND" not in os.environ and find_spec("sha3") is not None:
-    os.environ["ETH_HASH_BACKEND"] = "pysha3"
 
 NAMED_ACCOUNTS = (
     "deployer",
