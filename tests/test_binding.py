@@ -212,6 +212,15 @@ def test_events_from_get_logs_ignore_other_contracts(
     ]
 
 
+def test_binding_checksums_its_address(
+    chain: LocalChain, artifact: Artifact, probe: ContractBinding, deployer: Account
+) -> None:
+    lower = ContractBinding(chain, probe.address.lower(), artifact.abi)  # type: ignore[arg-type]
+    assert lower.address == probe.address
+    receipt = probe.transact("transfer", deployer.address, 1, sender=deployer)
+    assert len(lower.events("Transfer", receipt)) == 1
+
+
 def test_events_unknown_name_raises(probe: ContractBinding) -> None:
     with pytest.raises(ValueError, match="no event Missing"):
         probe.events("Missing", [])

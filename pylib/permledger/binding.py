@@ -243,7 +243,7 @@ class ContractBinding:
     def __init__(self, chain: Chain, address: ChecksumAddress, abi: Iterable[AbiEntry]) -> None:
         """Bind `address` on `chain` to `abi`."""
         self.chain = chain
-        self.address = address
+        self.address = to_checksum_address(address)
         self.abi = tuple(abi)
         self._functions: dict[str, list[AbiFunction]] = {}
         self._events: dict[str, list[AbiEvent]] = {}

@@ -180,6 +180,7 @@ class Chain(Protocol):
 
         `block=None` runs on the latest state in the context of the next
         block (its number and timestamp): what the next transaction sees.
+        `block=n` runs on the state after block n, in block n's context.
 
         Raises:
             TransactionReverted: the call reverted.
