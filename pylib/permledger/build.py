@@ -116,11 +116,11 @@ def _resolve(importer: str, import_path: str) -> str:
     """Map an import to its source unit name, as solc does with our remappings."""
     if import_path.startswith(("./", "../")):
         return posixpath.normpath(posixpath.join(posixpath.dirname(importer), import_path))
-    prefixes = [r.split("=", 1) for r in REMAPPINGS if import_path.startswith(r.split("=", 1)[0])]
-    if not prefixes:
-        return import_path
-    prefix, target = max(prefixes, key=lambda p: len(p[0]))
-    return target + import_path[len(prefix) :]
+    remappings = sorted((r.split("=", 1) for r in REMAPPINGS), key=lambda r: -len(r[0]))
+    for prefix, target in remappings:  # the longest matching prefix wins
+        if import_path.startswith(prefix):
+            return target + import_path[len(prefix) :]
+    return import_path
 
 
 def collect_sources(root: Path) -> dict[str, str]:
