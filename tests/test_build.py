@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import solcx
 from packaging.version import Version
+from solcx.exceptions import SolcNotInstalled
 from solcx.wrapper import get_solc_version
 
 from permledger import build
@@ -77,6 +79,33 @@ def test_npm_solc_is_the_pinned_version() -> None:
 
 def test_solc_wrapper_version_satisfies_py_solc_x() -> None:
     assert get_solc_version(build.WRAPPER) == Version(build.SOLC_VERSION)
+
+
+def _fake_solc(tmp_path: Path, name: str, version: str) -> Path:
+    script = tmp_path / name
+    script.write_text(f"#!/bin/sh\necho 'Version: {version}+commit.73712a01.Linux.g++'\n")
+    script.chmod(0o755)
+    return script
+
+
+def test_find_compiler_prefers_solc_binary_of_the_pinned_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    native = _fake_solc(tmp_path, "solc", build.SOLC_VERSION)
+    monkeypatch.setenv("SOLC_BINARY", str(native))
+    assert build.find_compiler() == build.Compiler(native, "0.8.30+commit.73712a01")
+
+
+def test_find_compiler_skips_another_version_for_the_wrapper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def not_installed(version: str) -> Path:
+        raise SolcNotInstalled(version)
+
+    monkeypatch.setattr(solcx.install, "get_executable", not_installed)
+    monkeypatch.setenv("SOLC_BINARY", str(_fake_solc(tmp_path, "solc-old", "0.8.29")))
+    monkeypatch.setattr(build, "WRAPPER", _fake_solc(tmp_path, "wrapper", build.SOLC_VERSION))
+    assert build.find_compiler().path == build.WRAPPER
 
 
 # Fake projects: a tiny contracts/ tree and a stand-in compiler, so no solc runs.

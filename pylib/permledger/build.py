@@ -22,6 +22,7 @@ import json
 import os
 import posixpath
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -171,8 +172,12 @@ def input_hash(standard_json: Json) -> str:
     return _sha256(json.dumps(key, sort_keys=True, separators=(",", ":")))
 
 
-def _version_of(path: Path) -> str:
-    return str(get_solc_version(path, with_commit_hash=True))
+def _version_of(path: Path) -> str | None:
+    """What ``path --version`` reports (``0.8.30+commit.73712a01``); None if it does not run."""
+    try:
+        return str(get_solc_version(path, with_commit_hash=True))
+    except (OSError, subprocess.SubprocessError, SolcError):
+        return None
 
 
 def find_compiler() -> Compiler:
@@ -181,26 +186,19 @@ def find_compiler() -> Compiler:
     Each must report :data:`SOLC_VERSION`; py-solc-x never downloads anything here.
 
     Raises:
-        BuildError: the scripts/solc wrapper is missing or reports another version.
+        BuildError: none of them runs and reports the pinned version.
     """
     candidates: list[Path] = []
     if env := os.environ.get("SOLC_BINARY"):
         candidates.append(Path(env))
     with contextlib.suppress(SolcNotInstalled):
         candidates.append(solcx.install.get_executable(SOLC_VERSION))
-    for path in candidates:
-        try:
-            version = _version_of(path)
-        except (OSError, SolcError) as exc:
-            print(f"permledger.build: ignoring {path}: {exc}", file=sys.stderr)
-            continue
-        if version.split("+")[0] == SOLC_VERSION:
+    for path in [*candidates, WRAPPER]:
+        version = _version_of(path)
+        if version is not None and version.split("+")[0] == SOLC_VERSION:
             return Compiler(path, version)
-        print(f"permledger.build: ignoring {path}: solc {version}", file=sys.stderr)
-    version = _version_of(WRAPPER)
-    if version.split("+")[0] != SOLC_VERSION:
-        raise BuildError(f"{WRAPPER} reports solc {version}, expected {SOLC_VERSION}")
-    return Compiler(WRAPPER, version)
+        print(f"permledger.build: skipping {path}: {version or 'does not run'}", file=sys.stderr)
+    raise BuildError(f"no solc {SOLC_VERSION} found; scripts/solc needs `make setup` (npm ci)")
 
 
 def compile_sources(standard_json: Json, compiler: Compiler) -> Json:
