@@ -35,9 +35,7 @@ contract EntitlementTokenRecordDatesTest is Fixture {
 
     function test_RevertWhen_RecordDateInPast() public {
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IEntitlementToken.TokenRecordDateInvalid.selector, uint40(START - 1), uint40(START)
-            )
+            abi.encodeWithSelector(IEntitlementToken.TokenRecordDateInvalid.selector, uint40(START - 1), uint40(START))
         );
         scheduleRecordDate(START - 1);
     }
