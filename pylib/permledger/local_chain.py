@@ -230,15 +230,12 @@ class LocalChain:
             access_list=(),
         ).as_signed_transaction(key)
         try:
-            result, receipts, computations = chain.mine_all([transaction])
+            block, mined, computation = self._mine(transaction)
         except ValidationError as error:
             self._nonces.pop(origin, None)
             raise TransactionRejected(str(error)) from error
         self._nonces[origin] = nonce + 1
-        block = result.imported_block
-        chain.header = chain.header.copy(timestamp=block.header.timestamp + 1)
-        computation = computations[0]
-        receipt = _receipt(block, transaction, receipts[0], computation)
+        receipt = _receipt(block, transaction, mined, computation)
         if computation.is_error:
             raise TransactionReverted(
                 computation.output,
@@ -247,6 +244,26 @@ class LocalChain:
                 message=_describe(computation.error),
             )
         return receipt
+
+    def _mine(
+        self, transaction: SignedTransactionAPI
+    ) -> tuple[BlockAPI, ReceiptAPI, ComputationAPI]:
+        # MiningChain.mine_all's steps, less what only checks or copies our own
+        # work (packing no extra fields, validating the block we just built,
+        # twice) and with the next header made once, at its timestamp.
+        chain = self._chain
+        header = chain.header
+        vm = chain.get_vm(header)
+        filled_header, receipts, computations = vm.apply_all_transactions([transaction], header)
+        block = vm.set_block_transactions_and_withdrawals(
+            vm.get_block(), filled_header, [transaction], receipts
+        )
+        block = vm.finalize_block(block).block
+        chain.persist_block(block, perform_validation=False)
+        chain.header = chain.create_header_from_parent(
+            block.header, timestamp=block.header.timestamp + 1
+        )
+        return block, receipts[0], computations[0]
 
     def deploy(
         self,
