@@ -50,6 +50,10 @@ abstract contract Test {
         vm.assertEq(left, right);
     }
 
+    function assertEq(bool left, bool right, string memory err) internal pure {
+        vm.assertEq(left, right, err);
+    }
+
     function assertEq(uint256 left, uint256 right) internal pure {
         vm.assertEq(left, right);
     }
@@ -96,6 +100,10 @@ abstract contract Test {
 
     function assertLe(uint256 left, uint256 right) internal pure {
         vm.assertLe(left, right);
+    }
+
+    function assertLe(uint256 left, uint256 right, string memory err) internal pure {
+        vm.assertLe(left, right, err);
     }
 
     // ---------------------------------------------------------------- actors and fuzzing
