@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {Rule} from "../../../contracts/compliance/Rule.sol";
+import {Fixture} from "../Fixture.sol";
+import {EntitlementTokenHandler} from "./handlers/EntitlementTokenHandler.sol";
+
+/// @notice The token's invariants under random sequences of every role's actions (see the
+/// handler): supply and balances agree, only registered wallets ever hold, frozen amounts fit
+/// their balances, investor positions sum their wallets, and every record date answers the
+/// balances the ghost saw when it passed.
+contract EntitlementTokenInvariantsTest is Fixture {
+    uint32 internal constant MAX_INVESTORS = 3; // of four investors: the cap binds
+    uint96 internal constant MAX_BALANCE = 60_000;
+    uint96 internal constant DAILY_LIMIT = 15_000;
+
+    EntitlementTokenHandler internal handler;
+
+    function setUp() public override {
+        super.setUp();
+        setRules(
+            Rule.KYC | Rule.LOCKUP | Rule.MAX_INVESTORS | Rule.MAX_BALANCE | Rule.DAILY_LIMIT | Rule.CIRCUIT_BREAKER
+        );
+        setInvestorLimits(MAX_INVESTORS, MAX_BALANCE, DAILY_LIMIT);
+        address alice3 = makeAddr("alice3");
+        address bob2 = makeAddr("bob2");
+        vm.startPrank(complianceOfficer);
+        compliance.setLockupPeriod(token, 1 days);
+        compliance.setCircuitBreaker(token, 5000, 1 days);
+        registry.addWallet(ALICE, alice3);
+        registry.addWallet(BOB, bob2);
+        vm.stopPrank();
+
+        handler = new EntitlementTokenHandler(
+            EntitlementTokenHandler.Setup({
+                token: token,
+                registry: registry,
+                issuer: issuer,
+                agent: agent,
+                complianceOfficer: complianceOfficer,
+                pauser: pauser,
+                maxInvestors: MAX_INVESTORS,
+                maxBalance: MAX_BALANCE
+            })
+        );
+        handler.addActor(alice, ALICE);
+        handler.addActor(alice2, ALICE);
+        handler.addActor(alice3, ALICE);
+        handler.addActor(bob, BOB);
+        handler.addActor(bob2, BOB);
+        handler.addActor(carol, CAROL);
+        handler.addActor(dave, DAVE);
+        handler.addActor(stranger, bytes32(0));
+        handler.addActor(makeAddr("stranger2"), bytes32(0));
+
+        bytes4[] memory selectors = new bytes4[](11);
+        selectors[0] = handler.mint.selector;
+        selectors[1] = handler.transfer.selector;
+        selectors[2] = handler.forcedTransfer.selector;
+        selectors[3] = handler.burn.selector;
+        selectors[4] = handler.setFrozenTokens.selector;
+        selectors[5] = handler.recoverWallet.selector;
+        selectors[6] = handler.scheduleRecordDate.selector;
+        selectors[7] = handler.warp.selector;
+        selectors[8] = handler.togglePause.selector;
+        selectors[9] = handler.toggleWallet.selector;
+        selectors[10] = handler.toggleInvestorFreeze.selector;
+        targetContract(address(handler));
+        targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
+    }
+
+    function invariant_supplyEqualsSumOfBalances() public view {
+        address[] memory actors = handler.actorList();
+        uint256 sum;
+        for (uint256 i; i < actors.length; ++i) {
+            uint256 balance = token.balanceOf(actors[i]);
+            assertEq(balance, handler.ghostBalance(actors[i]), "balance != ghost");
+            sum += balance;
+        }
+        assertEq(token.totalSupply(), sum, "supply != sum of balances");
+        assertEq(token.totalSupply(), handler.ghostSupply(), "supply != ghost");
+    }
+
+    function invariant_noUnregisteredHolder() public view {
+        address[] memory actors = handler.actorList();
+        for (uint256 i; i < actors.length; ++i) {
+            address a = actors[i];
+            if (!handler.everRegistered(a)) {
+                assertEq(token.balanceOf(a), 0, "a never registered wallet holds units");
+                assertFalse(registry.isRegistered(a));
+            }
+            assertEq(registry.isRegistered(a), handler.registeredNow(a), "registration != ghost");
+        }
+    }
+
+    function invariant_frozenNeverExceedsBalance() public {
+        vm.warp(handler.currentTime());
+        address[] memory actors = handler.actorList();
+        for (uint256 i; i < actors.length; ++i) {
+            address a = actors[i];
+            uint256 balance = token.balanceOf(a);
+            uint256 frozen = token.getFrozenTokens(a);
+            assertLe(frozen, balance, "frozen > balance");
+            assertEq(frozen, handler.ghostFrozen(a), "frozen != ghost");
+            assertLe(token.transferableBalance(a), balance - frozen, "transferable > unfrozen");
+            (uint256 locked,) = token.lockedTokens(a);
+            assertLe(locked, balance, "locked > balance");
+        }
+    }
+
+    function invariant_investorPositionsMatchWallets() public view {
+        uint256 holding;
+        for (uint256 i; i < handler.investorCountAll(); ++i) {
+            bytes32 inv = handler.investors(i);
+            address[] memory wallets = handler.investorWallets(inv);
+            uint256 sum;
+            for (uint256 j; j < wallets.length; ++j) {
+                sum += token.balanceOf(wallets[j]);
+            }
+            assertEq(token.investorBalance(inv), sum, "position != sum of its wallets");
+            if (sum != 0) ++holding;
+        }
+        assertEq(token.investorCount(), holding, "investorCount != investors holding");
+    }
+
+    /// @dev Every wallet at every passed record date, after every call: a later move must never
+    /// disturb an earlier record. `investorBalanceAt` (a sum of `balanceOfAt` over the registry's
+    /// wallets) is checked at the latest record date only, to keep the run short.
+    function invariant_recordDateBalancesMatchGhost() public {
+        vm.warp(handler.currentTime());
+        uint24 passed = handler.snapshotted();
+        assertEq(token.passedRecordDates(), passed, "passed record dates != ghost");
+        address[] memory actors = handler.actorList();
+        for (uint24 id = 1; id <= passed; ++id) {
+            assertEq(token.totalSupplyAt(id), handler.ghostSupplyAt(id), "totalSupplyAt != ghost");
+            uint256[] memory expected = handler.ghostBalancesAt(id);
+            for (uint256 i; i < actors.length; ++i) {
+                assertEq(token.balanceOfAt(actors[i], id), expected[i], "balanceOfAt != ghost");
+            }
+        }
+        if (passed == 0) return;
+        for (uint256 i; i < handler.investorCountAll(); ++i) {
+            bytes32 inv = handler.investors(i);
+            address[] memory wallets = handler.investorWallets(inv);
+            uint256 sum;
+            for (uint256 j; j < wallets.length; ++j) {
+                sum += handler.ghostBalanceAt(passed, wallets[j]);
+            }
+            assertEq(token.investorBalanceAt(inv, passed), sum, "investorBalanceAt != ghost");
+        }
+    }
+}
