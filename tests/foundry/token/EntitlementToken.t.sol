@@ -720,6 +720,23 @@ contract EntitlementTokenTest is Fixture {
         assertEq(token.detectTransferRestriction(alice, bob, 1), RestrictionCode.TOKENS_LOCKED);
     }
 
+    /// @dev KNOWN BUG, skipped until fixed: Rule.LOCKUP says newly issued units stay locked for
+    /// the lock-up period, but `_mint` keeps one (amount, until) per wallet and moves `until` to
+    /// the newest issue, so a small later issue re-locks every still-locked earlier unit (here 100
+    /// units issued on day 0 of a 10-day lock-up stay locked until day 19). Remove the skip when
+    /// locks are kept per issue (or the rule's documented meaning changes).
+    function test_Lockup_EarlierUnitsUnlockOnTheirOwnDate() public {
+        vm.skip(true);
+        vm.prank(complianceOfficer);
+        compliance.setLockupPeriod(token, 10 days);
+        setRules(Rule.LOCKUP);
+        mint(alice, 100);
+        vm.warp(START + 9 days);
+        mint(alice, 1);
+        vm.warp(START + 10 days);
+        assertEq(token.transferableBalance(alice), 100);
+    }
+
     function test_Lockup_RuleOffReleasesLocks() public {
         vm.prank(complianceOfficer);
         compliance.setLockupPeriod(token, 30 days);
