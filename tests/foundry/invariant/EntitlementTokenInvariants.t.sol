@@ -70,11 +70,11 @@ contract EntitlementTokenInvariantsTest is Fixture {
     }
 
     function invariant_supplyEqualsSumOfBalances() public view {
-        address[] memory actors = handler.actorList();
+        (address[] memory wallets, uint256[] memory balances,,,) = handler.ghostWallets();
         uint256 sum;
-        for (uint256 i; i < actors.length; ++i) {
-            uint256 balance = token.balanceOf(actors[i]);
-            assertEq(balance, handler.ghostBalance(actors[i]), "balance != ghost");
+        for (uint256 i; i < wallets.length; ++i) {
+            uint256 balance = token.balanceOf(wallets[i]);
+            assertEq(balance, balances[i], "balance != ghost");
             sum += balance;
         }
         assertEq(token.totalSupply(), sum, "supply != sum of balances");
@@ -82,29 +82,22 @@ contract EntitlementTokenInvariantsTest is Fixture {
     }
 
     function invariant_noUnregisteredHolder() public view {
-        address[] memory actors = handler.actorList();
-        for (uint256 i; i < actors.length; ++i) {
-            address a = actors[i];
-            if (!handler.everRegistered(a)) {
-                assertEq(token.balanceOf(a), 0, "a never registered wallet holds units");
-                assertFalse(registry.isRegistered(a));
-            }
-            assertEq(registry.isRegistered(a), handler.registeredNow(a), "registration != ghost");
+        (address[] memory wallets,,, bool[] memory everRegistered, bool[] memory registeredNow) = handler.ghostWallets();
+        for (uint256 i; i < wallets.length; ++i) {
+            if (!everRegistered[i]) assertEq(token.balanceOf(wallets[i]), 0, "a never registered wallet holds units");
+            assertEq(registry.isRegistered(wallets[i]), registeredNow[i], "registration != ghost");
         }
     }
 
     function invariant_frozenNeverExceedsBalance() public {
         vm.warp(handler.currentTime());
-        address[] memory actors = handler.actorList();
-        for (uint256 i; i < actors.length; ++i) {
-            address a = actors[i];
-            uint256 balance = token.balanceOf(a);
-            uint256 frozen = token.getFrozenTokens(a);
+        (address[] memory wallets,, uint256[] memory ghostFrozen,,) = handler.ghostWallets();
+        for (uint256 i; i < wallets.length; ++i) {
+            uint256 balance = token.balanceOf(wallets[i]);
+            uint256 frozen = token.getFrozenTokens(wallets[i]);
             assertLe(frozen, balance, "frozen > balance");
-            assertEq(frozen, handler.ghostFrozen(a), "frozen != ghost");
-            assertLe(token.transferableBalance(a), balance - frozen, "transferable > unfrozen");
-            (uint256 locked,) = token.lockedTokens(a);
-            assertLe(locked, balance, "locked > balance");
+            assertEq(frozen, ghostFrozen[i], "frozen != ghost");
+            assertLe(token.transferableBalance(wallets[i]), balance - frozen, "transferable > unfrozen");
         }
     }
 
