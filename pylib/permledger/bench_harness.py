@@ -25,7 +25,7 @@ def web3_default_tps(
     *,
     constructor_args: Sequence[Any] = (),
     transfers: int = 30,
-    rounds: int = 3,
+    rounds: int = 5,
 ) -> float:
     """Transfers per second through web3 + EthereumTesterProvider at its defaults."""
     w3 = Web3(EthereumTesterProvider())
@@ -46,7 +46,7 @@ def permledger_tps(
     *,
     constructor_args: Sequence[Any] = (),
     transfers: int = 100,
-    rounds: int = 3,
+    rounds: int = 5,
 ) -> float:
     """Transfers per second through LocalChain and ContractBinding."""
     chain = LocalChain()
