@@ -2,20 +2,21 @@
 
 Both measure the same thing on the same contract: `transfer(recipient, 1)`
 from the deployer to an existing holder, each transaction mined in its own
-block. The artifact is an ERC-20 whose constructor leaves its whole supply
-with the deployer. Each figure is the best of a few timed rounds (as
-`timeit` takes the minimum): on a shared machine the best round is the one
-least disturbed by other work.
+block, the best of a few timed rounds. The artifact is an ERC-20 whose
+constructor leaves its whole supply with the deployer.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from web3 import EthereumTesterProvider, Web3
-
+from permledger._web3_baseline import best_rate
 from permledger.binding import Artifact, deploy
 from permledger.local_chain import LocalChain
 
@@ -27,18 +28,30 @@ def web3_default_tps(
     transfers: int = 30,
     rounds: int = 5,
 ) -> float:
-    """Transfers per second through web3 + EthereumTesterProvider at its defaults."""
-    w3 = Web3(EthereumTesterProvider())
-    sender, recipient = list(w3.eth.accounts)[:2]  # web3 types it as a 1-tuple
-    factory = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
-    tx_hash = factory.constructor(*constructor_args).transact({"from": sender})
-    address = w3.eth.get_transaction_receipt(tx_hash)["contractAddress"]
-    token = w3.eth.contract(address=address, abi=artifact.abi)
+    """Transfers per second through web3 + EthereumTesterProvider at its defaults.
 
-    def send() -> None:
-        token.functions.transfer(recipient, 1).transact({"from": sender})
-
-    return _best_rate(send, transfers, rounds)
+    Runs in a fresh interpreter without ETH_HASH_BACKEND, so that permledger's
+    own setup (its faster keccak backend) does not speed up the baseline.
+    """
+    settings = {
+        "abi": list(artifact.abi),
+        "bytecode": "0x" + artifact.bytecode.hex(),
+        "constructor_args": list(constructor_args),
+        "transfers": transfers,
+        "rounds": rounds,
+    }
+    env = {k: v for k, v in os.environ.items() if k != "ETH_HASH_BACKEND"}
+    result = subprocess.run(
+        # -P: the script's folder (this package, whose types.py would shadow the
+        # standard library's) stays off sys.path.
+        [sys.executable, "-P", str(Path(__file__).with_name("_web3_baseline.py"))],
+        input=json.dumps(settings),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return float(result.stdout)
 
 
 def permledger_tps(
@@ -56,15 +69,4 @@ def permledger_tps(
     def send() -> None:
         token.transact("transfer", recipient, 1, sender=sender)
 
-    return _best_rate(send, transfers, rounds)
-
-
-def _best_rate(send: Callable[[], None], transfers: int, rounds: int) -> float:
-    send()  # the recipient becomes a holder: every timed transfer is alike
-    best = 0.0
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(transfers):
-            send()
-        best = max(best, transfers / (time.perf_counter() - start))
-    return best
+    return best_rate(send, transfers, rounds)
