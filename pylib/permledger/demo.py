@@ -6,8 +6,10 @@ that nothing was sent), a forced transfer, a lost-wallet recovery and a record d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from permledger.chain import Account
+from permledger.drivers import EntitlementToken
 from permledger.errors import TransferRestricted
 from permledger.ledger import Ledger
 from permledger.types import EVERY_RULE, InvestorClass, investor_id
@@ -96,6 +98,6 @@ def main(argv: Sequence[str] = ()) -> int:
     return 0
 
 
-def _balances(token, accounts, say) -> None:  # type: ignore[no-untyped-def]
+def _balances(token: EntitlementToken, accounts: Mapping[str, Account], say: Callable[[str], None]) -> None:
     holders = ("alice", "bob", "dave", "erin", "frank")
     say("  " + "  ".join(f"{n} {token.balance_of(accounts[n]):,}" for n in holders))

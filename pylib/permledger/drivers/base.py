@@ -115,11 +115,15 @@ class Driver:
             return calls(self.chain, prepared)
 
     def _send(self, name: str, *args: Any, sender: Account | None = None) -> Receipt:
-        account = sender or self.sender
-        if account is None:
-            raise ConfigurationError(f"{type(self).__name__}.{name}: no sender given")
+        account = self._sender(sender, name)
         with self._decoded():
             return self.binding.transact(name, *args, sender=account)
+
+    def _sender(self, sender: Account | None, action: str) -> Account:
+        account = sender or self.sender
+        if account is None:
+            raise ConfigurationError(f"{type(self).__name__}.{action}: no sender given")
+        return account
 
     def _events(self, name: str, receipt: Receipt) -> list[dict[str, Any]]:
         return self.binding.events(name, receipt)

@@ -8,7 +8,7 @@ from eth_typing import ChecksumAddress
 
 from permledger.chain import Account, Receipt
 from permledger.drivers.base import AddressLike, Driver, address, amount, bytes32
-from permledger.errors import ConfigurationError, TransferRestricted
+from permledger.errors import TransferRestricted
 from permledger.types import MAX_AMOUNT, Restriction, RestrictionCode, Rule, RuleSettings
 
 
@@ -53,7 +53,7 @@ class EntitlementToken(Driver):
             InvalidInput: a malformed address or amount.
             TransferRestricted: the token's rules reject it (code and message).
         """
-        account = self._sender(sender)
+        account = self._sender(sender, "transfer")
         receiver = address(to, "receiver")
         units = amount(value, maximum=MAX_AMOUNT)
         self.require_transferable(account.address, receiver, units)
@@ -360,10 +360,4 @@ class EntitlementToken(Driver):
     def compliance(self) -> ChecksumAddress:
         """The compliance contract that sets the token's rules."""
         return address(self._call("compliance"))
-
-    def _sender(self, sender: Account | None) -> Account:
-        account = sender or self.sender
-        if account is None:
-            raise ConfigurationError("EntitlementToken: no sender given")
-        return account
 
