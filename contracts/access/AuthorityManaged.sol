@@ -18,8 +18,7 @@ abstract contract AuthorityManaged is Initializable, UUPSUpgradeable {
     }
 
     // keccak256(abi.encode(uint256(keccak256("permledger.storage.AuthorityManaged")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant AUTHORITY_STORAGE =
-        0xbf7f01b42c56bd84319d6ec2ef0db0f30832b3fba89f1210f6d5313308a6bb00;
+    bytes32 private constant AUTHORITY_STORAGE = 0xbf7f01b42c56bd84319d6ec2ef0db0f30832b3fba89f1210f6d5313308a6bb00;
 
     /// @notice The authority address given is not a contract.
     error AccessAuthorityInvalid(address authority);

@@ -54,14 +54,18 @@ contract TransferCompliance is ITransferCompliance, AuthorityManaged {
     {
         _requireBound(token);
         uint256[4] memory words;
-        for (uint256 i; i < 4; ++i) words[i] = token.jurisdictionWord(i);
+        for (uint256 i; i < 4; ++i) {
+            words[i] = token.jurisdictionWord(i);
+        }
         for (uint256 i; i < countries.length; ++i) {
             uint16 country = countries[i];
             require(country != 0 && country < 1000, ComplianceCountryInvalid(country));
             uint256 bit = 1 << (country & 0xff);
             words[country >> 8] = listed ? words[country >> 8] | bit : words[country >> 8] & ~bit;
         }
-        for (uint256 i; i < 4; ++i) token.applyJurisdictionWord(i, words[i]);
+        for (uint256 i; i < 4; ++i) {
+            token.applyJurisdictionWord(i, words[i]);
+        }
         emit JurisdictionsChanged(address(token), countries, listed);
     }
 
@@ -74,7 +78,7 @@ contract TransferCompliance is ITransferCompliance, AuthorityManaged {
     ) external onlyRole(Roles.COMPLIANCE_OFFICER) {
         IEntitlementToken.RuleSettings memory settings = _settings(token);
         (settings.maxInvestors, settings.maxBalancePerInvestor, settings.dailyLimitPerInvestor) =
-            (maxInvestors, maxBalancePerInvestor, dailyLimitPerInvestor);
+        (maxInvestors, maxBalancePerInvestor, dailyLimitPerInvestor);
         token.applyRuleSettings(settings);
         emit InvestorLimitsChanged(address(token), maxInvestors, maxBalancePerInvestor, dailyLimitPerInvestor);
     }

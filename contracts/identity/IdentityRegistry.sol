@@ -157,7 +157,10 @@ contract IdentityRegistry is IIdentityRegistry, AuthorityManaged {
         require(!previous.registered(), IdentityWalletRegistered(wallet));
         InvestorEntry memory e = $.investors[investorId];
         uint32 formerNumber = previous.investorNumber();
-        require(formerNumber == 0 || formerNumber == e.number, IdentityWalletOfOtherInvestor(wallet, $.idOfNumber[formerNumber]));
+        require(
+            formerNumber == 0 || formerNumber == e.number,
+            IdentityWalletOfOtherInvestor(wallet, $.idOfNumber[formerNumber])
+        );
         EnumerableSet.AddressSet storage set = $.wallets[investorId];
         require(set.length() < maxWalletsPerInvestor, IdentityWalletLimitReached(investorId, maxWalletsPerInvestor));
         set.add(wallet);

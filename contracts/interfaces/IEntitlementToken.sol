@@ -118,8 +118,12 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible {
 
     /// @notice Sets the nominee, the security identifier and the terms document reference.
     /// Requirements: caller is an issuer. Emits `SecurityInfoChanged`.
-    function setSecurityInfo(string calldata nominee, string calldata securityId, string calldata termsUri, bytes32 termsHash)
-        external;
+    function setSecurityInfo(
+        string calldata nominee,
+        string calldata securityId,
+        string calldata termsUri,
+        bytes32 termsHash
+    ) external;
 
     /// @notice Replaces the rule settings (`investorTracking` is ignored: it only switches on, by
     /// itself, when an investor rule is first enabled while nothing is issued).

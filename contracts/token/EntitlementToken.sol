@@ -241,8 +241,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         (Party memory s, Party memory r) = _loadParties($, cfg, from, to);
         // Registration of the receiver is never skipped: only registered wallets hold units.
         require(
-            r.record.registered(),
-            ComplianceTransferRejected(from, to, amount, RestrictionCode.RECEIVER_NOT_REGISTERED)
+            r.record.registered(), ComplianceTransferRejected(from, to, amount, RestrictionCode.RECEIVER_NOT_REGISTERED)
         );
         require(amount <= s.wallet.balance, ERC20InsufficientBalance(from, s.wallet.balance, amount));
         uint96 value = uint96(amount);
@@ -333,7 +332,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
             emit InvestorTrackingEnabled();
         }
         (cfg.rules, cfg.allowedClasses, cfg.lockupPeriod) =
-            (settings.rules, settings.allowedClasses, settings.lockupPeriod);
+        (settings.rules, settings.allowedClasses, settings.lockupPeriod);
         if (settings.breakerShareBps != cfg.breakerShareBps || settings.breakerWindow != cfg.breakerWindow) {
             (cfg.breakerShareBps, cfg.breakerWindow) = (settings.breakerShareBps, settings.breakerWindow);
             ($.supply.windowStart, $.supply.windowMoved) = (uint32(block.timestamp), 0);
@@ -473,8 +472,12 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         }
         address[] memory active = $.registry.walletsOf(investorId);
         address[] memory retired = $.registry.retiredWalletsOf(investorId);
-        for (uint256 i; i < active.length; ++i) total += $.wallets[active[i]].balance;
-        for (uint256 i; i < retired.length; ++i) total += $.wallets[retired[i]].balance;
+        for (uint256 i; i < active.length; ++i) {
+            total += $.wallets[active[i]].balance;
+        }
+        for (uint256 i; i < retired.length; ++i) {
+            total += $.wallets[retired[i]].balance;
+        }
     }
 
     /// @inheritdoc IEntitlementToken
@@ -513,8 +516,12 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         TokenStorage storage $ = _token();
         address[] memory active = $.registry.walletsOf(investorId);
         address[] memory retired = $.registry.retiredWalletsOf(investorId);
-        for (uint256 i; i < active.length; ++i) total += balanceOfAt(active[i], recordId);
-        for (uint256 i; i < retired.length; ++i) total += balanceOfAt(retired[i], recordId);
+        for (uint256 i; i < active.length; ++i) {
+            total += balanceOfAt(active[i], recordId);
+        }
+        for (uint256 i; i < retired.length; ++i) {
+            total += balanceOfAt(retired[i], recordId);
+        }
     }
 
     /// @inheritdoc IEntitlementToken
@@ -751,7 +758,9 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         uint96 value,
         bool senderExits
     ) private view returns (uint8) {
-        if (cfg.rules & (Rule.MAX_INVESTORS | Rule.MAX_BALANCE) == 0) return RestrictionCode.SUCCESS;
+        if (cfg.rules & (Rule.MAX_INVESTORS | Rule.MAX_BALANCE) == 0) {
+            return RestrictionCode.SUCCESS;
+        }
         Limits memory limits = $.limits;
         if (
             cfg.rules & Rule.MAX_INVESTORS != 0 && receiver.balance == 0 && !senderExits

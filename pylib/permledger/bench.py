@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from permledger.bench_harness import permledger_tps, web3_default_tps
 from permledger.chain import Receipt
 from permledger.drivers.base import artifact
-from permledger.bench_harness import permledger_tps, web3_default_tps
 from permledger.ledger import Ledger, TokenSpec
 from permledger.local_chain import LocalChain
 from permledger.types import ELIGIBILITY_RULES, EVERY_RULE, InvestorClass, investor_id
@@ -48,7 +48,10 @@ def measure_gas() -> dict[str, int]:
     compliance.set_jurisdictions(token.address, [US], listed=True)
     compliance.set_allowed_classes(token.address, InvestorClass.mask(*InvestorClass))
     compliance.set_investor_limits(
-        token.address, max_investors=1000, max_balance_per_investor=10**12, daily_limit_per_investor=10**12
+        token.address,
+        max_investors=1000,
+        max_balance_per_investor=10**12,
+        daily_limit_per_investor=10**12,
     )
     compliance.set_lockup_period(token.address, 30 * DAY)
     compliance.set_circuit_breaker(token.address, share_bps=5000, window=DAY)
@@ -63,7 +66,9 @@ def measure_gas() -> dict[str, int]:
     compliance.set_rules(plain.address, ELIGIBILITY_RULES)
     plain.mint(accounts["alice"], 1_000, sender=issuer)
     plain.mint(accounts["bob"], 1_000, sender=issuer)
-    gas["token.transfer_warm_eligibility"] = plain.using(accounts["alice"]).transfer(accounts["bob"], 10).gas_used
+    gas["token.transfer_warm_eligibility"] = (
+        plain.using(accounts["alice"]).transfer(accounts["bob"], 10).gas_used
+    )
 
     alice = token.using(accounts["alice"])
 
@@ -110,7 +115,9 @@ def _entitlement_tps(transfers: int = 200) -> float:
     return transfers / (time.perf_counter() - start)
 
 
-def run(output: Path = Path("bench/results.json"), *, report: Callable[[str], None] = print) -> dict[str, object]:
+def run(
+    output: Path = Path("bench/results.json"), *, report: Callable[[str], None] = print
+) -> dict[str, object]:
     """Measure everything, merge into `output` (other sections kept) and print it."""
     results: dict[str, object] = json.loads(output.read_text()) if output.exists() else {}
     results.setdefault("gas", {})

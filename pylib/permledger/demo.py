@@ -21,14 +21,21 @@ US, GB, DE = 840, 826, 276
 def main(argv: Sequence[str] = ()) -> int:
     """Run the demo; returns 0."""
     ledger = Ledger.local()
-    chain, token, registry, compliance = ledger.chain, ledger.token, ledger.registry, ledger.compliance
+    chain, token, registry, compliance = (
+        ledger.chain,
+        ledger.token,
+        ledger.registry,
+        ledger.compliance,
+    )
     a = ledger.accounts
     issuer, agent = a["issuer"], a["agent"]
     expiry = chain.timestamp + 365 * DAY
     say = print
 
     say(f"Deployed on an in-process EVM (chain id {chain.chain_id}):")
-    say(f"  authority {ledger.authority.address}, registry {registry.address}, compliance {compliance.address}")
+    say(
+        f"  authority {ledger.authority.address}, registry {registry.address}, compliance {compliance.address}"
+    )
     say(f"  token {token.symbol} ({token.name}) at {token.address}, nominee {token.nominee()!r}")
 
     say("\n1. Onboarding investors (KYC, class, jurisdiction, wallets)")
@@ -39,7 +46,11 @@ def main(argv: Sequence[str] = ()) -> int:
         ("dave", DE, InvestorClass.INSTITUTIONAL),
     ):
         registry.register_investor(
-            investor_id(name), country=country, investor_class=cls, kyc_expiry=expiry, wallet=a[name]
+            investor_id(name),
+            country=country,
+            investor_class=cls,
+            kyc_expiry=expiry,
+            wallet=a[name],
         )
         say(f"  {name:<6} {cls.name.lower():<13} country {country}  wallet {a[name].address}")
     registry.add_wallet(investor_id("dave"), a["erin"])
@@ -47,11 +58,17 @@ def main(argv: Sequence[str] = ()) -> int:
 
     say("\n2. Rules: KYC, classes (no retail), jurisdictions US/GB/DE, limits, lock-up, breaker")
     compliance.set_allowed_classes(
-        token.address, InvestorClass.mask(InvestorClass.ACCREDITED, InvestorClass.QUALIFIED, InvestorClass.INSTITUTIONAL)
+        token.address,
+        InvestorClass.mask(
+            InvestorClass.ACCREDITED, InvestorClass.QUALIFIED, InvestorClass.INSTITUTIONAL
+        ),
     )
     compliance.set_jurisdictions(token.address, [US, GB, DE], listed=True)
     compliance.set_investor_limits(
-        token.address, max_investors=500, max_balance_per_investor=400_000, daily_limit_per_investor=100_000
+        token.address,
+        max_investors=500,
+        max_balance_per_investor=400_000,
+        daily_limit_per_investor=100_000,
     )
     compliance.set_lockup_period(token.address, 7 * DAY)
     compliance.set_circuit_breaker(token.address, share_bps=2_500, window=DAY)
@@ -59,9 +76,11 @@ def main(argv: Sequence[str] = ()) -> int:
     say(f"  rules on: {token.rule_settings().rules!r}")
 
     say("\n3. Issuance (locked for 7 days)")
-    token.mint_batch([(a["alice"], 300_000), (a["bob"], 200_000), (a["dave"], 100_000)], sender=issuer)
+    token.mint_batch(
+        [(a["alice"], 300_000), (a["bob"], 200_000), (a["dave"], 100_000)], sender=issuer
+    )
     for name in ("alice", "bob", "dave"):
-        locked, until = token.locked_tokens(a[name])
+        locked, _until = token.locked_tokens(a[name])
         say(f"  {name:<6} {token.balance_of(a[name]):>8,}  locked {locked:,}")
     say(f"  supply {token.total_supply():,}, investors {token.investor_count()}")
 
@@ -77,14 +96,20 @@ def main(argv: Sequence[str] = ()) -> int:
     try:
         token.using(a["bob"]).transfer(a["carol"], 1_000)
     except TransferRestricted as error:
-        say(f"  bob -> carol refused: code {error.code} {error.message!r}; blocks mined: {chain.block_number - before}")
+        say(
+            f"  bob -> carol refused: code {error.code} {error.message!r}; blocks mined: {chain.block_number - before}"
+        )
 
     say("\n6. Record date, then trading goes on")
     record = token.schedule_record_date(chain.next_timestamp, sender=issuer)
     chain.advance_time(60)
     token.using(a["bob"]).transfer(a["alice"], 25_000)
-    say(f"  record date {record}: alice held {token.balance_of_at(a['alice'], record):,}, now {token.balance_of(a['alice']):,}")
-    say(f"  dave across two wallets at the record date: {token.investor_balance_at(investor_id('dave'), record):,}")
+    say(
+        f"  record date {record}: alice held {token.balance_of_at(a['alice'], record):,}, now {token.balance_of(a['alice']):,}"
+    )
+    say(
+        f"  dave across two wallets at the record date: {token.investor_balance_at(investor_id('dave'), record):,}"
+    )
 
     say("\n7. Transfer agent: a court-ordered forced transfer and a lost wallet")
     token.set_frozen_tokens(a["bob"], 10_000, sender=agent)
@@ -98,6 +123,8 @@ def main(argv: Sequence[str] = ()) -> int:
     return 0
 
 
-def _balances(token: EntitlementToken, accounts: Mapping[str, Account], say: Callable[[str], None]) -> None:
+def _balances(
+    token: EntitlementToken, accounts: Mapping[str, Account], say: Callable[[str], None]
+) -> None:
     holders = ("alice", "bob", "dave", "erin", "frank")
     say("  " + "  ".join(f"{n} {token.balance_of(accounts[n]):,}" for n in holders))

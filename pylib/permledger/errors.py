@@ -120,28 +120,44 @@ AccessControlBadConfirmation = _error(
     "AccessControlBadConfirmation", AccessError, "renounceRole was not called by the account."
 )
 AccessControlEnforcedDefaultAdminDelay = _error(
-    "AccessControlEnforcedDefaultAdminDelay", AccessError, "The admin transfer delay has not passed."
+    "AccessControlEnforcedDefaultAdminDelay",
+    AccessError,
+    "The admin transfer delay has not passed.",
 )
 AccessControlEnforcedDefaultAdminRules = _error(
-    "AccessControlEnforcedDefaultAdminRules", AccessError, "The default admin role is not granted directly."
+    "AccessControlEnforcedDefaultAdminRules",
+    AccessError,
+    "The default admin role is not granted directly.",
 )
 AccessControlInvalidDefaultAdmin = _error(
     "AccessControlInvalidDefaultAdmin", AccessError, "The new default admin is invalid."
 )
-AccessAuthorityInvalid = _error("AccessAuthorityInvalid", AccessError, "The authority is not a contract.")
+AccessAuthorityInvalid = _error(
+    "AccessAuthorityInvalid", AccessError, "The authority is not a contract."
+)
 
 IdentityInvestorIdZero = _error("IdentityInvestorIdZero", IdentityError, "The investor id is zero.")
-IdentityInvestorExists = _error("IdentityInvestorExists", IdentityError, "The investor is registered.")
+IdentityInvestorExists = _error(
+    "IdentityInvestorExists", IdentityError, "The investor is registered."
+)
 IdentityInvestorUnknown = _error("IdentityInvestorUnknown", IdentityError, "No such investor.")
-IdentityCountryInvalid = _error("IdentityCountryInvalid", IdentityError, "Not an ISO 3166 numeric code.")
+IdentityCountryInvalid = _error(
+    "IdentityCountryInvalid", IdentityError, "Not an ISO 3166 numeric code."
+)
 IdentityClassInvalid = _error("IdentityClassInvalid", IdentityError, "Not an investor class.")
-IdentityKycExpiryInPast = _error("IdentityKycExpiryInPast", IdentityError, "KYC expiry not in the future.")
+IdentityKycExpiryInPast = _error(
+    "IdentityKycExpiryInPast", IdentityError, "KYC expiry not in the future."
+)
 IdentityWalletZero = _error("IdentityWalletZero", IdentityError, "The wallet is the zero address.")
-IdentityWalletRegistered = _error("IdentityWalletRegistered", IdentityError, "The wallet is registered.")
+IdentityWalletRegistered = _error(
+    "IdentityWalletRegistered", IdentityError, "The wallet is registered."
+)
 IdentityWalletOfOtherInvestor = _error(
     "IdentityWalletOfOtherInvestor", IdentityError, "The wallet belongs to another investor."
 )
-IdentityWalletUnknown = _error("IdentityWalletUnknown", IdentityError, "The wallet is not registered.")
+IdentityWalletUnknown = _error(
+    "IdentityWalletUnknown", IdentityError, "The wallet is not registered."
+)
 IdentityWalletLimitReached = _error(
     "IdentityWalletLimitReached", IdentityError, "The investor has the maximum number of wallets."
 )
@@ -150,24 +166,46 @@ ComplianceTransferRejected = _error(
     "ComplianceTransferRejected", ComplianceError, "A transfer broke a rule; `code` says which."
 )
 ComplianceInvestorTrackingUnavailable = _error(
-    "ComplianceInvestorTrackingUnavailable", ComplianceError, "Investor rules need tracking from issuance."
+    "ComplianceInvestorTrackingUnavailable",
+    ComplianceError,
+    "Investor rules need tracking from issuance.",
 )
 ComplianceRuleUnknown = _error("ComplianceRuleUnknown", ComplianceError, "An unknown rule bit.")
 ComplianceJurisdictionModeConflict = _error(
     "ComplianceJurisdictionModeConflict", ComplianceError, "Allowlist and blocklist at once."
 )
-ComplianceClassMaskInvalid = _error("ComplianceClassMaskInvalid", ComplianceError, "An unknown class bit.")
-ComplianceCountryInvalid = _error("ComplianceCountryInvalid", ComplianceError, "Not an ISO 3166 code.")
-ComplianceBreakerInvalid = _error("ComplianceBreakerInvalid", ComplianceError, "Invalid breaker settings.")
-ComplianceTokenNotBound = _error("ComplianceTokenNotBound", ComplianceError, "Token not bound here.")
+ComplianceClassMaskInvalid = _error(
+    "ComplianceClassMaskInvalid", ComplianceError, "An unknown class bit."
+)
+ComplianceCountryInvalid = _error(
+    "ComplianceCountryInvalid", ComplianceError, "Not an ISO 3166 code."
+)
+ComplianceBreakerInvalid = _error(
+    "ComplianceBreakerInvalid", ComplianceError, "Invalid breaker settings."
+)
+ComplianceTokenNotBound = _error(
+    "ComplianceTokenNotBound", ComplianceError, "Token not bound here."
+)
 
-TokenDependencyInvalid = _error("TokenDependencyInvalid", TokenError, "Registry or compliance invalid.")
-TokenCallerNotCompliance = _error("TokenCallerNotCompliance", TokenError, "Only the compliance contract.")
+TokenDependencyInvalid = _error(
+    "TokenDependencyInvalid", TokenError, "Registry or compliance invalid."
+)
+TokenCallerNotCompliance = _error(
+    "TokenCallerNotCompliance", TokenError, "Only the compliance contract."
+)
 TokenPaused = _error("TokenPaused", TokenError, "The token is paused.")
-TokenAmountTooLarge = _error("TokenAmountTooLarge", TokenError, "The amount exceeds 2^96 - 1 units.")
-TokenBatchLengthMismatch = _error("TokenBatchLengthMismatch", TokenError, "Batch arrays differ in length.")
-TokenFrozenExceedsBalance = _error("TokenFrozenExceedsBalance", TokenError, "Frozen above the balance.")
-TokenForcedTransferToSelf = _error("TokenForcedTransferToSelf", TokenError, "Forced transfer to itself.")
+TokenAmountTooLarge = _error(
+    "TokenAmountTooLarge", TokenError, "The amount exceeds 2^96 - 1 units."
+)
+TokenBatchLengthMismatch = _error(
+    "TokenBatchLengthMismatch", TokenError, "Batch arrays differ in length."
+)
+TokenFrozenExceedsBalance = _error(
+    "TokenFrozenExceedsBalance", TokenError, "Frozen above the balance."
+)
+TokenForcedTransferToSelf = _error(
+    "TokenForcedTransferToSelf", TokenError, "Forced transfer to itself."
+)
 TokenRecoveryInvalid = _error("TokenRecoveryInvalid", TokenError, "Recovery across investors.")
 TokenRecordDateInvalid = _error("TokenRecordDateInvalid", TokenError, "Record date in the past.")
 TokenRecordDateNotPassed = _error("TokenRecordDateNotPassed", TokenError, "Record date not passed.")
@@ -184,7 +222,9 @@ ERC7943InsufficientUnfrozenBalance = _error(
     "ERC7943InsufficientUnfrozenBalance", TokenError, "Amount above the unfrozen balance."
 )
 
-ERC1967InvalidImplementation = _error("ERC1967InvalidImplementation", UpgradeError, "Not a contract.")
+ERC1967InvalidImplementation = _error(
+    "ERC1967InvalidImplementation", UpgradeError, "Not a contract."
+)
 ERC1967NonPayable = _error("ERC1967NonPayable", UpgradeError, "Value sent to a non-payable init.")
 UUPSUnauthorizedCallContext = _error("UUPSUnauthorizedCallContext", UpgradeError, "Not via proxy.")
 UUPSUnsupportedProxiableUUID = _error("UUPSUnsupportedProxiableUUID", UpgradeError, "Not UUPS.")
@@ -199,9 +239,20 @@ SafeCastOverflowedUintDowncast = _error(
 ERROR_CLASSES: dict[str, type[ContractRevert]] = {
     name: cls
     for name, cls in globals().items()
-    if isinstance(cls, type) and issubclass(cls, ContractRevert) and cls.__module__ == __name__
-    and name not in {"ContractRevert", "AccessError", "IdentityError", "ComplianceError",
-                     "TokenError", "UpgradeError", "PanicError", "UnknownRevert"}
+    if isinstance(cls, type)
+    and issubclass(cls, ContractRevert)
+    and cls.__module__ == __name__
+    and name
+    not in {
+        "ContractRevert",
+        "AccessError",
+        "IdentityError",
+        "ComplianceError",
+        "TokenError",
+        "UpgradeError",
+        "PanicError",
+        "UnknownRevert",
+    }
 }
 """Custom error name -> class."""
 

@@ -11,7 +11,12 @@ from eth_typing import ChecksumAddress
 
 from permledger.binding import ContractBinding, canonical_type
 from permledger.chain import Account, Chain
-from permledger.drivers import EntitlementToken, IdentityRegistry, PermledgerAuthority, TransferCompliance
+from permledger.drivers import (
+    EntitlementToken,
+    IdentityRegistry,
+    PermledgerAuthority,
+    TransferCompliance,
+)
 from permledger.drivers.base import artifact
 from permledger.local_chain import LocalChain
 from permledger.types import Role
@@ -96,7 +101,14 @@ class Ledger:
             spec.terms_hash,
             spec.investor_tracking,
         )
-        token = _proxy(self.chain, deployer, self.token_implementation, "EntitlementToken", "initialize", params)
+        token = _proxy(
+            self.chain,
+            deployer,
+            self.token_implementation,
+            "EntitlementToken",
+            "initialize",
+            params,
+        )
         driver = EntitlementToken(self.chain, token)
         self.tokens[spec.symbol] = driver
         return driver
@@ -106,9 +118,16 @@ def deploy_system(chain: Chain, spec: TokenSpec) -> Ledger:
     """Deploy authority, registry, compliance and a first token; hand each role to its holder."""
     accounts = chain.accounts
     deployer = accounts["deployer"]
-    authority = _deploy(chain, deployer, "PermledgerAuthority", ADMIN_TRANSFER_DELAY, deployer.address)
+    authority = _deploy(
+        chain, deployer, "PermledgerAuthority", ADMIN_TRANSFER_DELAY, deployer.address
+    )
     registry = _proxy(
-        chain, deployer, _deploy(chain, deployer, "IdentityRegistry"), "IdentityRegistry", "initialize", authority
+        chain,
+        deployer,
+        _deploy(chain, deployer, "IdentityRegistry"),
+        "IdentityRegistry",
+        "initialize",
+        authority,
     )
     compliance = _proxy(
         chain,
@@ -145,4 +164,3 @@ def _proxy(
 ) -> ChecksumAddress:
     init = ContractBinding(chain, implementation, artifact(contract).abi).encode(initializer, *args)
     return _deploy(chain, sender, "ERC1967Proxy", implementation, init)
-

@@ -14,7 +14,12 @@ from collections.abc import Iterator
 import pytest
 
 from permledger.chain import Account
-from permledger.drivers import EntitlementToken, IdentityRegistry, PermledgerAuthority, TransferCompliance
+from permledger.drivers import (
+    EntitlementToken,
+    IdentityRegistry,
+    PermledgerAuthority,
+    TransferCompliance,
+)
 from permledger.ledger import Ledger
 from permledger.local_chain import LocalChain
 

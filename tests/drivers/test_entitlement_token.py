@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.conftest import GB, YEAR, Onboard
 
 from permledger import errors
 from permledger.chain import Account
@@ -10,11 +11,12 @@ from permledger.drivers import EntitlementToken, TransferCompliance
 from permledger.errors import InvalidInput, TransferRestricted
 from permledger.local_chain import LocalChain
 from permledger.types import InvestorClass, RestrictionCode, Rule
-from tests.conftest import GB, YEAR, Onboard
 
 
 @pytest.fixture
-def funded(onboard: Onboard, token: EntitlementToken, issuer: Account, alice: Account, bob: Account) -> None:
+def funded(
+    onboard: Onboard, token: EntitlementToken, issuer: Account, alice: Account, bob: Account
+) -> None:
     """alice holds 1,000 and bob 500, both registered US accredited investors."""
     onboard(alice)
     onboard(bob)
@@ -26,7 +28,9 @@ def funded(onboard: Onboard, token: EntitlementToken, issuer: Account, alice: Ac
 def test_transfer_moves_units(token: EntitlementToken, alice: Account, bob: Account) -> None:
     receipt = token.using(alice).transfer(bob, 300)
     assert (token.balance_of(alice), token.balance_of(bob)) == (700, 800)
-    assert token.binding.events("Transfer", receipt) == [{"from": alice.address, "to": bob.address, "value": 300}]
+    assert token.binding.events("Transfer", receipt) == [
+        {"from": alice.address, "to": bob.address, "value": 300}
+    ]
 
 
 @pytest.mark.usefixtures("funded")
@@ -67,7 +71,10 @@ def test_transfer_reports_the_broken_rule_and_the_contract_agrees(
         "pause": lambda: token.pause(sender=pauser),
         "freeze_sender": lambda: ledger.registry.set_investor_frozen(investor_id("alice"), True),
         "freeze_receiver": lambda: ledger.registry.set_investor_frozen(investor_id("bob"), True),
-        "expire_kyc": lambda: (compliance.set_rules(token.address, Rule.KYC), chain.advance_time(2 * YEAR)),
+        "expire_kyc": lambda: (
+            compliance.set_rules(token.address, Rule.KYC),
+            chain.advance_time(2 * YEAR),
+        ),
         "retail_only": lambda: (
             compliance.set_allowed_classes(token.address, InvestorClass.mask(InvestorClass.RETAIL)),
             compliance.set_rules(token.address, Rule.INVESTOR_CLASS),
@@ -79,13 +86,19 @@ def test_transfer_reports_the_broken_rule_and_the_contract_agrees(
         "freeze_units": lambda: token.set_frozen_tokens(alice, 950, sender=agent),
         "cap_balance": lambda: (
             compliance.set_investor_limits(
-                token.address, max_investors=10, max_balance_per_investor=550, daily_limit_per_investor=10**9
+                token.address,
+                max_investors=10,
+                max_balance_per_investor=550,
+                daily_limit_per_investor=10**9,
             ),
             compliance.set_rules(token.address, Rule.MAX_BALANCE),
         ),
         "daily_limit": lambda: (
             compliance.set_investor_limits(
-                token.address, max_investors=10, max_balance_per_investor=10**9, daily_limit_per_investor=60
+                token.address,
+                max_investors=10,
+                max_balance_per_investor=10**9,
+                daily_limit_per_investor=60,
             ),
             compliance.set_rules(token.address, Rule.DAILY_LIMIT),
         ),
@@ -99,7 +112,12 @@ def test_transfer_reports_the_broken_rule_and_the_contract_agrees(
     # Sent anyway, the contract refuses with the same code.
     with pytest.raises(errors.ComplianceTransferRejected) as reverted:
         token.using(alice).transfer_unchecked(bob, 100)
-    assert reverted.value.arguments == {"from": alice.address, "to": bob.address, "amount": 100, "code": code}
+    assert reverted.value.arguments == {
+        "from": alice.address,
+        "to": bob.address,
+        "amount": 100,
+        "code": code,
+    }
     assert (token.balance_of(alice), token.balance_of(bob)) == (1_000, 500)
 
 
@@ -113,7 +131,9 @@ def test_lockup_blocks_new_units_until_it_ends(
     token.mint(alice, 500, sender=issuer)
     assert token.locked_tokens(alice)[0] == 500
     assert token.transferable_balance(alice) == 1_000
-    assert token.detect_transfer_restriction(alice, bob, 1_001).code == RestrictionCode.TOKENS_LOCKED
+    assert (
+        token.detect_transfer_restriction(alice, bob, 1_001).code == RestrictionCode.TOKENS_LOCKED
+    )
     chain.advance_time(3601)
     assert token.transferable_balance(alice) == 1_500
     token.using(alice).transfer(bob, 1_500)
@@ -126,13 +146,18 @@ def test_max_investors_counts_investors_not_wallets(
 ) -> None:  # fmt: skip
     from permledger.types import investor_id
 
-    compliance.set_investor_limits(token.address, max_investors=2, max_balance_per_investor=10**9, daily_limit_per_investor=0)
+    compliance.set_investor_limits(
+        token.address, max_investors=2, max_balance_per_investor=10**9, daily_limit_per_investor=0
+    )
     compliance.set_rules(token.address, Rule.MAX_INVESTORS)
     ledger.registry.add_wallet(investor_id("alice"), dave)
     token.using(alice).transfer(dave, 100)  # same investor: no new holder
     onboard(carol)
     assert token.investor_count() == 2
-    assert token.detect_transfer_restriction(alice, carol, 1).code == RestrictionCode.MAX_INVESTORS_REACHED
+    assert (
+        token.detect_transfer_restriction(alice, carol, 1).code
+        == RestrictionCode.MAX_INVESTORS_REACHED
+    )
     # bob leaving entirely makes room for carol.
     token.using(bob).transfer(carol, 500)
     assert token.investor_count() == 2
@@ -140,9 +165,15 @@ def test_max_investors_counts_investors_not_wallets(
 
 @pytest.mark.usefixtures("funded")
 def test_circuit_breaker_pauses_after_the_transfer_that_crosses_it(
-    token: EntitlementToken, compliance: TransferCompliance, alice: Account, bob: Account, pauser: Account
+    token: EntitlementToken,
+    compliance: TransferCompliance,
+    alice: Account,
+    bob: Account,
+    pauser: Account,
 ) -> None:
-    compliance.set_circuit_breaker(token.address, share_bps=1_000, window=3600)  # 10% of 1,500 = 150
+    compliance.set_circuit_breaker(
+        token.address, share_bps=1_000, window=3600
+    )  # 10% of 1,500 = 150
     compliance.set_rules(token.address, Rule.CIRCUIT_BREAKER)
     token.using(alice).transfer(bob, 150)
     assert not token.paused()
@@ -179,7 +210,11 @@ def test_recover_wallet_moves_balance_and_frozen_to_same_investor(
     token.set_frozen_tokens(alice, 200, sender=agent)
     ledger.registry.add_wallet(investor_id("alice"), dave)
     token.recover_wallet(alice, dave, sender=agent)
-    assert (token.balance_of(alice), token.balance_of(dave), token.frozen_tokens(dave)) == (0, 1_000, 200)
+    assert (token.balance_of(alice), token.balance_of(dave), token.frozen_tokens(dave)) == (
+        0,
+        1_000,
+        200,
+    )
     assert token.investor_balance(investor_id("alice")) == 1_000
     with pytest.raises(errors.TokenRecoveryInvalid):
         token.recover_wallet(dave, bob, sender=agent)
@@ -207,7 +242,9 @@ def test_record_date_balances_survive_later_transfers(
     assert token.total_supply_at(later) == 1_600
 
 
-def test_record_date_in_future_is_not_readable(token: EntitlementToken, chain: LocalChain, issuer: Account, alice: Account) -> None:
+def test_record_date_in_future_is_not_readable(
+    token: EntitlementToken, chain: LocalChain, issuer: Account, alice: Account
+) -> None:
     record = token.schedule_record_date(chain.next_timestamp + 3600, sender=issuer)
     with pytest.raises(errors.TokenRecordDateNotPassed):
         token.balance_of_at(alice, record)
@@ -256,7 +293,9 @@ def test_token_announces_erc1404_and_erc7943(token: EntitlementToken) -> None:
             value ^= int.from_bytes(selector(s), "big")
         return value.to_bytes(4, "big")
 
-    erc1404 = interface_id("detectTransferRestriction(address,address,uint256)", "messageForTransferRestriction(uint8)")
+    erc1404 = interface_id(
+        "detectTransferRestriction(address,address,uint256)", "messageForTransferRestriction(uint8)"
+    )
     erc7943 = interface_id(
         "forcedTransfer(address,address,uint256)", "setFrozenTokens(address,uint256)", "canSend(address)",
         "canReceive(address)", "getFrozenTokens(address)", "canTransfer(address,address,uint256)",
@@ -269,11 +308,17 @@ def test_token_announces_erc1404_and_erc7943(token: EntitlementToken) -> None:
 def test_restriction_messages_match_the_python_codes(token: EntitlementToken) -> None:
     messages = {code: token.message_for_transfer_restriction(code) for code in RestrictionCode}
     assert len(set(messages.values())) == len(RestrictionCode)
-    assert token.message_for_transfer_restriction(len(RestrictionCode)) == "Unknown restriction code"
+    assert (
+        token.message_for_transfer_restriction(len(RestrictionCode)) == "Unknown restriction code"
+    )
 
 
 def test_second_jurisdiction_word_is_checked(
-    token: EntitlementToken, compliance: TransferCompliance, onboard: Onboard, issuer: Account, alice: Account
+    token: EntitlementToken,
+    compliance: TransferCompliance,
+    onboard: Onboard,
+    issuer: Account,
+    alice: Account,
 ) -> None:
     onboard(alice, country=GB)
     compliance.set_rules(token.address, Rule.JURISDICTION_ALLOWLIST)

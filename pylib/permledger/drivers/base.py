@@ -108,7 +108,9 @@ class Driver:
 
     def _call(self, name: str, *args: Any) -> Any:
         with self._decoded():
-            return self.binding.call(name, *args, sender=self.sender.address if self.sender else None)
+            return self.binding.call(
+                name, *args, sender=self.sender.address if self.sender else None
+            )
 
     def _calls(self, prepared: list[PreparedCall]) -> list[Any]:
         with self._decoded():

@@ -59,7 +59,9 @@ class EntitlementToken(Driver):
         self.require_transferable(account.address, receiver, units)
         return self._send("transfer", receiver, units, sender=account)
 
-    def transfer_unchecked(self, to: AddressLike, value: int, *, sender: Account | None = None) -> Receipt:
+    def transfer_unchecked(
+        self, to: AddressLike, value: int, *, sender: Account | None = None
+    ) -> Receipt:
         """Transfer without asking the views first: a rejected transfer is mined and reverts.
 
         Raises:
@@ -81,7 +83,9 @@ class EntitlementToken(Driver):
         self.require_transferable(source, receiver, units)
         return self._send("transferFrom", source, receiver, units, sender=sender)
 
-    def approve(self, spender: AddressLike, value: int, *, sender: Account | None = None) -> Receipt:
+    def approve(
+        self, spender: AddressLike, value: int, *, sender: Account | None = None
+    ) -> Receipt:
         """Let `spender` move up to `value` of the sender's units.
 
         Raises:
@@ -91,7 +95,9 @@ class EntitlementToken(Driver):
 
     # Restriction views
 
-    def detect_transfer_restriction(self, sender: AddressLike, to: AddressLike, value: int) -> Restriction:
+    def detect_transfer_restriction(
+        self, sender: AddressLike, to: AddressLike, value: int
+    ) -> Restriction:
         """The code and message the token gives a transfer now (ERC-1404)."""
         code = RestrictionCode(
             self._call(
@@ -104,7 +110,9 @@ class EntitlementToken(Driver):
         message = "No restriction" if code == 0 else self.message_for_transfer_restriction(code)
         return Restriction(code, message)
 
-    def check_transfers(self, transfers: Sequence[tuple[AddressLike, AddressLike, int]]) -> list[Restriction]:
+    def check_transfers(
+        self, transfers: Sequence[tuple[AddressLike, AddressLike, int]]
+    ) -> list[Restriction]:
         """Check many transfers in one batch of views."""
         prepared = [
             self.binding.prepare(
@@ -161,7 +169,9 @@ class EntitlementToken(Driver):
             InvalidInput, ComplianceTransferRejected (receiver's rules), TokenPaused,
             TokenAmountTooLarge, AccessControlUnauthorizedAccount.
         """
-        return self._send("mint", address(to, "receiver"), amount(value, maximum=MAX_AMOUNT), sender=sender)
+        return self._send(
+            "mint", address(to, "receiver"), amount(value, maximum=MAX_AMOUNT), sender=sender
+        )
 
     def mint_batch(
         self, issues: Sequence[tuple[AddressLike, int]], *, sender: Account | None = None
@@ -182,9 +192,13 @@ class EntitlementToken(Driver):
             InvalidInput, ERC20InsufficientBalance, ERC7943InsufficientUnfrozenBalance,
             TokenPaused, AccessControlUnauthorizedAccount.
         """
-        return self._send("burn", address(wallet, "wallet"), amount(value, maximum=MAX_AMOUNT), sender=sender)
+        return self._send(
+            "burn", address(wallet, "wallet"), amount(value, maximum=MAX_AMOUNT), sender=sender
+        )
 
-    def burn_batch(self, burns: Sequence[tuple[AddressLike, int]], *, sender: Account | None = None) -> Receipt:
+    def burn_batch(
+        self, burns: Sequence[tuple[AddressLike, int]], *, sender: Account | None = None
+    ) -> Receipt:
         """Burn from many wallets in one transaction; all or nothing.
 
         Raises:
@@ -200,7 +214,9 @@ class EntitlementToken(Driver):
         Raises:
             TokenRecordDateInvalid, AccessControlUnauthorizedAccount.
         """
-        receipt = self._send("scheduleRecordDate", amount(time, "time", maximum=2**40 - 1), sender=sender)
+        receipt = self._send(
+            "scheduleRecordDate", amount(time, "time", maximum=2**40 - 1), sender=sender
+        )
         return int(self._events("RecordDateScheduled", receipt)[0]["recordId"])
 
     def set_security_info(
@@ -218,7 +234,12 @@ class EntitlementToken(Driver):
             InvalidInput, AccessControlUnauthorizedAccount.
         """
         return self._send(
-            "setSecurityInfo", nominee, security_id, terms_uri, bytes32(terms_hash, "terms_hash"), sender=sender
+            "setSecurityInfo",
+            nominee,
+            security_id,
+            terms_uri,
+            bytes32(terms_hash, "terms_hash"),
+            sender=sender,
         )
 
     # Transfer agent
@@ -240,21 +261,29 @@ class EntitlementToken(Driver):
             sender=sender,
         )
 
-    def set_frozen_tokens(self, wallet: AddressLike, value: int, *, sender: Account | None = None) -> Receipt:
+    def set_frozen_tokens(
+        self, wallet: AddressLike, value: int, *, sender: Account | None = None
+    ) -> Receipt:
         """Set how many of a wallet's units are frozen.
 
         Raises:
             InvalidInput, TokenFrozenExceedsBalance, AccessControlUnauthorizedAccount.
         """
-        return self._send("setFrozenTokens", address(wallet, "wallet"), amount(value), sender=sender)
+        return self._send(
+            "setFrozenTokens", address(wallet, "wallet"), amount(value), sender=sender
+        )
 
-    def recover_wallet(self, lost: AddressLike, new: AddressLike, *, sender: Account | None = None) -> Receipt:
+    def recover_wallet(
+        self, lost: AddressLike, new: AddressLike, *, sender: Account | None = None
+    ) -> Receipt:
         """Move a lost wallet's whole holding to another wallet of the same investor.
 
         Raises:
             TokenRecoveryInvalid, AccessControlUnauthorizedAccount.
         """
-        return self._send("recoverWallet", address(lost, "lost wallet"), address(new, "new wallet"), sender=sender)
+        return self._send(
+            "recoverWallet", address(lost, "lost wallet"), address(new, "new wallet"), sender=sender
+        )
 
     def pause(self, *, sender: Account | None = None) -> Receipt:
         """Pause transfers, issuance and burns.
@@ -360,4 +389,3 @@ class EntitlementToken(Driver):
     def compliance(self) -> ChecksumAddress:
         """The compliance contract that sets the token's rules."""
         return address(self._call("compliance"))
-

@@ -66,24 +66,35 @@ class IdentityRegistry(Driver):
             InvalidInput, IdentityInvestorUnknown, AccessControlUnauthorizedAccount.
         """
         profile = _profile(country, investor_class, kyc_expiry)
-        return self._send("updateInvestor", bytes32(investor_id, "investor_id"), *profile, sender=sender)
+        return self._send(
+            "updateInvestor", bytes32(investor_id, "investor_id"), *profile, sender=sender
+        )
 
-    def set_investor_frozen(self, investor_id: bytes, frozen: bool, *, sender: Account | None = None) -> Receipt:
+    def set_investor_frozen(
+        self, investor_id: bytes, frozen: bool, *, sender: Account | None = None
+    ) -> Receipt:
         """Freeze or release an investor on every token.
 
         Raises:
             IdentityInvestorUnknown, AccessControlUnauthorizedAccount.
         """
-        return self._send("setInvestorFrozen", bytes32(investor_id, "investor_id"), bool(frozen), sender=sender)
+        return self._send(
+            "setInvestorFrozen", bytes32(investor_id, "investor_id"), bool(frozen), sender=sender
+        )
 
-    def add_wallet(self, investor_id: bytes, wallet: AddressLike, *, sender: Account | None = None) -> Receipt:
+    def add_wallet(
+        self, investor_id: bytes, wallet: AddressLike, *, sender: Account | None = None
+    ) -> Receipt:
         """Bind another wallet to an investor.
 
         Raises:
             IdentityWalletRegistered, IdentityWalletOfOtherInvestor, IdentityWalletLimitReached, ...
         """
         return self._send(
-            "addWallet", bytes32(investor_id, "investor_id"), address(wallet, "wallet"), sender=sender
+            "addWallet",
+            bytes32(investor_id, "investor_id"),
+            address(wallet, "wallet"),
+            sender=sender,
         )
 
     def remove_wallet(self, wallet: AddressLike, *, sender: Account | None = None) -> Receipt:
@@ -103,7 +114,10 @@ class IdentityRegistry(Driver):
             IdentityWalletUnknown, IdentityWalletRegistered, IdentityWalletOfOtherInvestor.
         """
         return self._send(
-            "replaceWallet", address(old_wallet, "old_wallet"), address(new_wallet, "new_wallet"), sender=sender
+            "replaceWallet",
+            address(old_wallet, "old_wallet"),
+            address(new_wallet, "new_wallet"),
+            sender=sender,
         )
 
     def is_registered(self, wallet: AddressLike) -> bool:

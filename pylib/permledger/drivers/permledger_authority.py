@@ -16,7 +16,9 @@ class PermledgerAuthority(Driver):
         """Whether `account` holds `role`."""
         return bool(self._call("hasRole", role.value, address(account)))
 
-    def grant_role(self, role: Role, account: AddressLike, *, sender: Account | None = None) -> Receipt:
+    def grant_role(
+        self, role: Role, account: AddressLike, *, sender: Account | None = None
+    ) -> Receipt:
         """Grant `role` to `account` (the default admin only).
 
         Raises:
@@ -24,7 +26,9 @@ class PermledgerAuthority(Driver):
         """
         return self._send("grantRole", role.value, address(account), sender=sender)
 
-    def revoke_role(self, role: Role, account: AddressLike, *, sender: Account | None = None) -> Receipt:
+    def revoke_role(
+        self, role: Role, account: AddressLike, *, sender: Account | None = None
+    ) -> Receipt:
         """Revoke `role` from `account` (the default admin only).
 
         Raises:

@@ -15,7 +15,9 @@ class TransferCompliance(Driver):
 
     CONTRACT = "TransferCompliance"
 
-    def set_rules(self, token: AddressLike, rules: Rule, *, sender: Account | None = None) -> Receipt:
+    def set_rules(
+        self, token: AddressLike, rules: Rule, *, sender: Account | None = None
+    ) -> Receipt:
         """Switch rules on and off.
 
         Raises:
@@ -24,7 +26,9 @@ class TransferCompliance(Driver):
         """
         return self._send("setRules", address(token, "token"), int(Rule(rules)), sender=sender)
 
-    def set_allowed_classes(self, token: AddressLike, class_mask: int, *, sender: Account | None = None) -> Receipt:
+    def set_allowed_classes(
+        self, token: AddressLike, class_mask: int, *, sender: Account | None = None
+    ) -> Receipt:
         """Set the investor classes the class rule admits (`InvestorClass.mask(...)`).
 
         Raises:
@@ -34,7 +38,12 @@ class TransferCompliance(Driver):
         return self._send("setAllowedClasses", address(token, "token"), mask, sender=sender)
 
     def set_jurisdictions(
-        self, token: AddressLike, countries: Iterable[int], *, listed: bool, sender: Account | None = None
+        self,
+        token: AddressLike,
+        countries: Iterable[int],
+        *,
+        listed: bool,
+        sender: Account | None = None,
     ) -> Receipt:
         """Put ISO 3166 numeric jurisdictions on the token's list, or take them off.
 
@@ -46,7 +55,9 @@ class TransferCompliance(Driver):
         for code in codes:
             if isinstance(code, bool) or not isinstance(code, int) or not 1 <= code <= 999:
                 raise InvalidInput(f"country {code!r} is not an ISO 3166 numeric code (1-999)")
-        return self._send("setJurisdictions", address(token, "token"), codes, bool(listed), sender=sender)
+        return self._send(
+            "setJurisdictions", address(token, "token"), codes, bool(listed), sender=sender
+        )
 
     def set_investor_limits(
         self,
@@ -71,7 +82,9 @@ class TransferCompliance(Driver):
             sender=sender,
         )
 
-    def set_lockup_period(self, token: AddressLike, seconds: int, *, sender: Account | None = None) -> Receipt:
+    def set_lockup_period(
+        self, token: AddressLike, seconds: int, *, sender: Account | None = None
+    ) -> Receipt:
         """Set how long newly issued units stay locked.
 
         Raises:
