@@ -16,4 +16,10 @@ library Roles {
     bytes32 internal constant PAUSER = keccak256("permledger.role.pauser");
     /// @notice Upgrades the implementation behind a proxy.
     bytes32 internal constant UPGRADER = keccak256("permledger.role.upgrader");
+    /// @notice Configures the stablecoin's minters and their mint allowances.
+    bytes32 internal constant MASTER_MINTER = keccak256("permledger.role.master-minter");
+    /// @notice Blacklists stablecoin wallets and moves a blacklisted wallet's funds under a court order.
+    bytes32 internal constant BLACKLISTER = keccak256("permledger.role.blacklister");
+    /// @notice Recovers tokens sent by mistake to a contract's own address.
+    bytes32 internal constant RESCUER = keccak256("permledger.role.rescuer");
 }
