@@ -434,6 +434,11 @@ contract Stablecoin is IStablecoin, ERC20PermitUpgradeable, AuthorityManaged {
 
     // ---------------------------------------------------------------- internals
 
+    /// @dev The domain version never changes, so signature checks need not read it from storage.
+    function _EIP712Version() internal pure override returns (string memory) {
+        return "1";
+    }
+
     /// @dev The one hook of every mint, burn and transfer: rules first, then the move.
     function _update(address from, address to, uint256 value) internal override {
         CashStorage storage $ = _cash();

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from permledger.bench_cash import measure_cash_gas
 from permledger.bench_harness import permledger_tps, web3_default_tps
 from permledger.chain import Receipt
 from permledger.drivers.base import artifact
@@ -123,6 +124,7 @@ def run(
     results.setdefault("gas", {})
     results.setdefault("harness", {})
     results["gas"].update(measure_gas())  # type: ignore[union-attr]
+    results["gas"].update(measure_cash_gas())  # type: ignore[union-attr]
     results["harness"].update(measure_throughput())  # type: ignore[union-attr]
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

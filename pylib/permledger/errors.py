@@ -7,11 +7,13 @@
      +-- InvalidInput               an argument is malformed (address, amount); nothing was sent
      +-- PreCheckFailed(code, msg)  the chain's own views reject the action; nothing was sent
      |    +-- TransferRestricted    a transfer the token's rules reject (ERC-1404 code)
+     |    +-- CashRejected          a stablecoin action its views reject for an account (CashCheck)
      +-- ContractRevert             a transaction or call reverted with a decoded error
           +-- AccessError           roles (AccessControl*)
           +-- IdentityError         the identity registry (Identity*)
           +-- ComplianceError       transfer rules (Compliance*)
           +-- TokenError            the entitlement token (Token*, ERC20*, ERC7943*)
+          +-- CashError             the stablecoin (Cash*, ERC2612*, ECDSA*, nonces, SafeERC20)
           +-- UpgradeError          proxies and initializers (ERC1967*, UUPS*, ...)
           +-- PanicError            Panic(uint256): an assertion or arithmetic fault
           +-- UnknownRevert         revert data no ABI explains
@@ -22,6 +24,7 @@ Each Solidity custom error has a class of the same name under its domain base;
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from typing import Any
 
@@ -59,6 +62,33 @@ class TransferRestricted(PreCheckFailed):
         self.amount = amount
 
 
+class CashCheck(enum.IntEnum):
+    """Why the stablecoin driver refused an action for an account, before sending anything."""
+
+    TOKEN_PAUSED = 1
+    ACCOUNT_BLACKLISTED = 2
+    ACCOUNT_NOT_BLACKLISTED = 3
+    NOT_A_MINTER = 4
+    MINT_ALLOWANCE_EXCEEDED = 5
+    ALLOWANCE_EXCEEDED = 6
+    ENCUMBRANCE_EXCEEDED = 7
+    AVAILABLE_BALANCE_EXCEEDED = 8
+    AUTHORIZATION_NOT_YET_VALID = 9
+    AUTHORIZATION_EXPIRED = 10
+    AUTHORIZATION_USED = 11
+    INVALID_SIGNATURE = 12
+    CALLER_NOT_PAYEE = 13
+
+
+class CashRejected(PreCheckFailed):
+    """A stablecoin action its views reject for `account` (`check` says why); nothing was sent."""
+
+    def __init__(self, check: CashCheck, message: str, *, account: str) -> None:
+        super().__init__(check, message)
+        self.check = check
+        self.account = account
+
+
 class ContractRevert(LedgerError):
     """A transaction or call reverted; `arguments` are the decoded error arguments by name."""
 
@@ -94,6 +124,10 @@ class ComplianceError(ContractRevert):
 
 class TokenError(ContractRevert):
     """The entitlement token refused an operation."""
+
+
+class CashError(ContractRevert):
+    """The stablecoin refused an operation (including its permits and authorizations)."""
 
 
 class UpgradeError(ContractRevert):
@@ -222,6 +256,56 @@ ERC7943InsufficientUnfrozenBalance = _error(
     "ERC7943InsufficientUnfrozenBalance", TokenError, "Amount above the unfrozen balance."
 )
 
+CashPaused = _error("CashPaused", CashError, "The stablecoin is paused.")
+CashAccountBlacklisted = _error("CashAccountBlacklisted", CashError, "The account is blacklisted.")
+CashAccountNotBlacklisted = _error(
+    "CashAccountNotBlacklisted", CashError, "A seizure needs a blacklisted account."
+)
+CashWalletNotEligible = _error(
+    "CashWalletNotEligible", CashError, "The registry does not admit the wallet; `code` says why."
+)
+CashInsufficientAvailableBalance = _error(
+    "CashInsufficientAvailableBalance", CashError, "Amount above the unencumbered balance."
+)
+CashAmountZero = _error("CashAmountZero", CashError, "The amount is zero.")
+CashAmountTooLarge = _error("CashAmountTooLarge", CashError, "The amount exceeds the maximum.")
+CashNotMinter = _error("CashNotMinter", CashError, "The account is not a minter.")
+CashMintAllowanceExceeded = _error(
+    "CashMintAllowanceExceeded", CashError, "The mint exceeds the minter's allowance."
+)
+CashAuthorizationNotYetValid = _error(
+    "CashAuthorizationNotYetValid", CashError, "The authorization is not valid yet."
+)
+CashAuthorizationExpired = _error(
+    "CashAuthorizationExpired", CashError, "The authorization has expired."
+)
+CashAuthorizationUsed = _error(
+    "CashAuthorizationUsed", CashError, "The authorization was used or cancelled."
+)
+CashInvalidSignature = _error(
+    "CashInvalidSignature", CashError, "Not the signer's signature for this token and chain."
+)
+CashCallerNotPayee = _error("CashCallerNotPayee", CashError, "Only the payee may receive.")
+CashReleaseExceedsEncumbrance = _error(
+    "CashReleaseExceedsEncumbrance", CashError, "Release above the caller's encumbrance."
+)
+CashRegistryInvalid = _error("CashRegistryInvalid", CashError, "The registry is not a contract.")
+ERC2612ExpiredSignature = _error("ERC2612ExpiredSignature", CashError, "The permit has expired.")
+ERC2612InvalidSigner = _error(
+    "ERC2612InvalidSigner", CashError, "The permit is not the owner's signature."
+)
+InvalidAccountNonce = _error("InvalidAccountNonce", CashError, "The nonce is not the next one.")
+ECDSAInvalidSignature = _error("ECDSAInvalidSignature", CashError, "The signature is invalid.")
+ECDSAInvalidSignatureLength = _error(
+    "ECDSAInvalidSignatureLength", CashError, "The signature has a wrong length."
+)
+ECDSAInvalidSignatureS = _error(
+    "ECDSAInvalidSignatureS", CashError, "The signature's s is in the upper half order."
+)
+SafeERC20FailedOperation = _error(
+    "SafeERC20FailedOperation", CashError, "A token transfer failed or returned false."
+)
+
 ERC1967InvalidImplementation = _error(
     "ERC1967InvalidImplementation", UpgradeError, "Not a contract."
 )
@@ -249,6 +333,7 @@ ERROR_CLASSES: dict[str, type[ContractRevert]] = {
         "IdentityError",
         "ComplianceError",
         "TokenError",
+        "CashError",
         "UpgradeError",
         "PanicError",
         "UnknownRevert",

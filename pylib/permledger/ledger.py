@@ -1,4 +1,4 @@
-"""A whole permledger system: authority, registry, compliance and tokens, deployed and bound."""
+"""A whole permledger system: authority, registry, compliance, tokens and cash, deployed and bound."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from permledger.drivers import (
     EntitlementToken,
     IdentityRegistry,
     PermledgerAuthority,
+    Stablecoin,
     TransferCompliance,
 )
 from permledger.drivers.base import artifact
+from permledger.errors import ConfigurationError
 from permledger.local_chain import LocalChain
 from permledger.types import Role
 
@@ -30,6 +32,9 @@ ROLE_HOLDERS: Mapping[Role, str] = {
     Role.COMPLIANCE_OFFICER: "compliance",
     Role.PAUSER: "pauser",
     Role.UPGRADER: "upgrader",
+    Role.MASTER_MINTER: "master_minter",
+    Role.BLACKLISTER: "blacklister",
+    Role.RESCUER: "rescuer",
 }
 """Which named account holds each role on a local ledger: one duty per key."""
 
@@ -48,6 +53,19 @@ class TokenSpec:
     investor_tracking: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class CashSpec:
+    """What the stablecoin is; `restricted` admits only the registry's eligible wallets."""
+
+    name: str = "Permledger USD"
+    symbol: str = "PUSD"
+    restricted: bool = False
+
+
+LOCAL_MINTER_ALLOWANCE = 10**15
+"""What the named account `minter` may mint on a local ledger (one billion at six decimals)."""
+
+
 class Ledger:
     """A deployed system with drivers bound to the accounts that hold each role."""
 
@@ -60,6 +78,7 @@ class Ledger:
         compliance: ChecksumAddress,
         token_implementation: ChecksumAddress,
         tokens: Mapping[str, ChecksumAddress],
+        cash: ChecksumAddress | None = None,
     ) -> None:
         """Bind an already deployed system on `chain`."""
         self.chain = chain
@@ -69,6 +88,7 @@ class Ledger:
         self.compliance = TransferCompliance(chain, compliance, sender=accounts.get("compliance"))
         self.token_implementation = token_implementation
         self.tokens = {symbol: EntitlementToken(chain, at) for symbol, at in tokens.items()}
+        self._cash = None if cash is None else Stablecoin(chain, cash)
 
     @property
     def accounts(self) -> Mapping[str, Account]:
@@ -80,10 +100,44 @@ class Ledger:
         """The first token deployed."""
         return next(iter(self.tokens.values()))
 
+    @property
+    def cash(self) -> Stablecoin:
+        """The stablecoin.
+
+        Raises:
+            ConfigurationError: none is deployed.
+        """
+        if self._cash is None:
+            raise ConfigurationError("this ledger has no stablecoin: call deploy_cash")
+        return self._cash
+
     @classmethod
     def local(cls, spec: TokenSpec = TokenSpec(), *, chain: LocalChain | None = None) -> Ledger:
-        """Deploy the whole system and one token on an in-process EVM with named, funded accounts."""
-        return deploy_system(chain or LocalChain(), spec)
+        """Deploy the whole system, one token and the stablecoin on an in-process EVM with named,
+        funded accounts; the account `minter` may mint `LOCAL_MINTER_ALLOWANCE`."""
+        ledger = deploy_system(chain or LocalChain(), spec)
+        accounts = ledger.accounts
+        ledger.cash.configure_minter(
+            accounts["minter"], LOCAL_MINTER_ALLOWANCE, sender=accounts["master_minter"]
+        )
+        return ledger
+
+    def deploy_cash(self, spec: CashSpec = CashSpec()) -> Stablecoin:
+        """Deploy the stablecoin behind its proxy (it becomes `cash`)."""
+        registry = self.registry.address if spec.restricted else "0x" + "00" * 20
+        cash = _proxy(
+            self.chain,
+            self.accounts["deployer"],
+            _deploy(self.chain, self.accounts["deployer"], "Stablecoin"),
+            "Stablecoin",
+            "initialize",
+            spec.name,
+            spec.symbol,
+            self.authority.address,
+            registry,
+        )
+        self._cash = Stablecoin(self.chain, cash)
+        return self._cash
 
     def deploy_token(self, spec: TokenSpec) -> EntitlementToken:
         """Deploy another token behind its own proxy, sharing the registry and compliance."""
@@ -114,8 +168,9 @@ class Ledger:
         return driver
 
 
-def deploy_system(chain: Chain, spec: TokenSpec) -> Ledger:
-    """Deploy authority, registry, compliance and a first token; hand each role to its holder."""
+def deploy_system(chain: Chain, spec: TokenSpec, cash: CashSpec = CashSpec()) -> Ledger:
+    """Deploy authority, registry, compliance, a first token and the stablecoin; hand each role
+    to its holder."""
     accounts = chain.accounts
     deployer = accounts["deployer"]
     authority = _deploy(
@@ -149,6 +204,7 @@ def deploy_system(chain: Chain, spec: TokenSpec) -> Ledger:
     for role, holder in ROLE_HOLDERS.items():
         ledger.authority.grant_role(role, accounts[holder])
     ledger.deploy_token(spec)
+    ledger.deploy_cash(cash)
     return ledger
 
 

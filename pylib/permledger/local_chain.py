@@ -67,6 +67,10 @@ NAMED_ACCOUNTS = (
     "dave",
     "erin",
     "frank",
+    "master_minter",
+    "minter",
+    "blacklister",
+    "rescuer",
 )
 """Accounts every LocalChain starts with, funded with DEFAULT_BALANCE."""
 

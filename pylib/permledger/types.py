@@ -17,6 +17,9 @@ class Role(bytes, enum.Enum):
     COMPLIANCE_OFFICER = keccak(text="permledger.role.compliance-officer")
     PAUSER = keccak(text="permledger.role.pauser")
     UPGRADER = keccak(text="permledger.role.upgrader")
+    MASTER_MINTER = keccak(text="permledger.role.master-minter")
+    BLACKLISTER = keccak(text="permledger.role.blacklister")
+    RESCUER = keccak(text="permledger.role.rescuer")
 
 
 class InvestorClass(enum.IntEnum):
@@ -58,7 +61,10 @@ EVERY_RULE = ELIGIBILITY_RULES | (
 
 
 class RestrictionCode(enum.IntEnum):
-    """ERC-1404 reason codes (contracts/compliance/RestrictionCode.sol), in check order."""
+    """ERC-1404 reason codes (contracts/compliance/RestrictionCode.sol), in check order.
+
+    Codes 17 on are the stablecoin's, which checks pause, blacklists, registry, then balances.
+    """
 
     SUCCESS = 0
     TOKEN_PAUSED = 1
@@ -77,10 +83,16 @@ class RestrictionCode(enum.IntEnum):
     MAX_INVESTORS_REACHED = 14
     MAX_BALANCE_EXCEEDED = 15
     DAILY_LIMIT_EXCEEDED = 16
+    SENDER_BLACKLISTED = 17
+    RECEIVER_BLACKLISTED = 18
+    BALANCE_ENCUMBERED = 19
 
 
 MAX_AMOUNT = 2**96 - 1
 """The largest balance or supply a token holds, in base units."""
+
+CASH_MAX_SUPPLY = 2**120 - 1
+"""The largest supply (hence balance) of the stablecoin, in base units."""
 
 
 @dataclass(frozen=True, slots=True)
