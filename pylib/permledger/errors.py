@@ -78,6 +78,7 @@ class CashCheck(enum.IntEnum):
     AUTHORIZATION_USED = 11
     INVALID_SIGNATURE = 12
     CALLER_NOT_PAYEE = 13
+    SUPPLY_CAP_EXCEEDED = 14
 
 
 class CashRejected(PreCheckFailed):

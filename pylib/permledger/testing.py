@@ -2,9 +2,10 @@
 
 Enable with ``-p permledger.testing`` (or ``pytest_plugins = ["permledger.testing"]``).
 Fixtures: ``ledger`` (a deployed system, reverted after each test), ``chain``, ``token``,
-``registry``, ``compliance``, ``authority`` and the named actors ``deployer``, ``issuer``,
-``agent``, ``officer`` (compliance officer), ``pauser``, ``upgrader``, ``alice``, ``bob``,
-``carol``, ``dave``.
+``registry``, ``compliance``, ``authority``, ``cash`` (the stablecoin) and the named actors
+``deployer``, ``issuer``, ``agent``, ``officer`` (compliance officer), ``pauser``, ``upgrader``,
+``master_minter``, ``minter`` (may mint on the stablecoin), ``blacklister``, ``rescuer``,
+``alice``, ``bob``, ``carol``, ``dave``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from permledger.drivers import (
     EntitlementToken,
     IdentityRegistry,
     PermledgerAuthority,
+    Stablecoin,
     TransferCompliance,
 )
 from permledger.ledger import Ledger
@@ -72,6 +74,12 @@ def authority(ledger: Ledger) -> PermledgerAuthority:
     return ledger.authority
 
 
+@pytest.fixture
+def cash(ledger: Ledger) -> Stablecoin:
+    """The stablecoin; the named account ``minter`` may mint on it."""
+    return ledger.cash
+
+
 def _actor(name: str) -> object:
     @pytest.fixture(name="officer" if name == "compliance" else name)
     def fixture(ledger: Ledger) -> Account:
@@ -87,6 +95,10 @@ agent = _actor("agent")
 officer = _actor("compliance")
 pauser = _actor("pauser")
 upgrader = _actor("upgrader")
+master_minter = _actor("master_minter")
+minter = _actor("minter")
+blacklister = _actor("blacklister")
+rescuer = _actor("rescuer")
 alice = _actor("alice")
 bob = _actor("bob")
 carol = _actor("carol")

@@ -468,17 +468,18 @@ class Stablecoin(Driver):
         """Issue `value` to `to` within the sender's mint allowance.
 
         Raises:
-            InvalidInput, CashRejected (not a minter, minter blacklisted, allowance exceeded),
-            TransferRestricted (paused, receiver blacklisted or not admitted).
+            InvalidInput, CashRejected (not a minter, minter blacklisted, allowance or supply cap
+            exceeded), TransferRestricted (paused, receiver blacklisted or not admitted).
         """
         account = self._sender(sender, "mint")
         receiver, units = _nonzero(to, "receiver"), _positive(value)
         if check:
-            minter, allowance, blacklisted = self._calls(
+            minter, allowance, blacklisted, supply = self._calls(
                 [
                     self.binding.prepare("isMinter", account.address),
                     self.binding.prepare("minterAllowance", account.address),
                     self.binding.prepare("isBlacklisted", account.address),
+                    self.binding.prepare("totalSupply"),
                 ]
             )
             self._require_minter(account.address, minter)
@@ -487,6 +488,12 @@ class Stablecoin(Driver):
                 raise CashRejected(
                     CashCheck.MINT_ALLOWANCE_EXCEEDED,
                     f"minter {account.address} may mint {int(allowance)} more, not {units}",
+                    account=account.address,
+                )
+            if units > CASH_MAX_SUPPLY - int(supply):
+                raise CashRejected(
+                    CashCheck.SUPPLY_CAP_EXCEEDED,
+                    f"minting {units} would take the supply past {CASH_MAX_SUPPLY}",
                     account=account.address,
                 )
             self.require_transferable(ZERO_ADDRESS, receiver, units)
