@@ -13,6 +13,7 @@ from typing import Any
 
 from eth_account import Account as EthAccount
 from eth_account.messages import encode_typed_data
+from eth_keys.exceptions import BadSignature
 from eth_typing import ChecksumAddress
 
 from permledger.chain import Account
@@ -177,10 +178,13 @@ def sign(message: Message, domain: Domain, signer: Account) -> Signature:
     return Signature(signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big"))
 
 
-def recover(message: Message, domain: Domain, signature: Signature) -> ChecksumAddress:
-    """The address whose key made `signature` over `message` in `domain`."""
+def recover(message: Message, domain: Domain, signature: Signature) -> ChecksumAddress | None:
+    """The address whose key made `signature` over `message` in `domain`; None if no key did."""
     signable = encode_typed_data(full_message=typed_data(message, domain))
-    return EthAccount.recover_message(signable, signature=signature.to_bytes())
+    try:
+        return EthAccount.recover_message(signable, signature=signature.to_bytes())
+    except (ValueError, BadSignature):
+        return None
 
 
 def new_nonce() -> bytes:

@@ -725,7 +725,7 @@ class Stablecoin(Driver):
         if signer != message.signer:
             raise CashRejected(
                 CashCheck.INVALID_SIGNATURE,
-                f"the signature is {signer}'s for this token and chain, not {message.signer}'s",
+                f"the signature is not {message.signer}'s over this message, token and chain",
                 account=message.signer,
             )
 
