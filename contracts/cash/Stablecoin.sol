@@ -451,9 +451,7 @@ contract Stablecoin is IStablecoin, ERC20PermitUpgradeable, AuthorityManaged {
     /// @dev A move ordered by the token's operators (court order, rescue): `from` may be
     /// blacklisted or unregistered and the token paused, but encumbered units stay and the
     /// receiver must still be allowed to receive.
-    function _forceMove(CashStorage storage $, address from, Holder memory sender, address to, uint256 value)
-        private
-    {
+    function _forceMove(CashStorage storage $, address from, Holder memory sender, address to, uint256 value) private {
         require(to != address(0), ERC20InvalidReceiver(address(0)));
         Config memory config = $.config;
         config.paused = false;
@@ -508,11 +506,7 @@ contract Stablecoin is IStablecoin, ERC20PermitUpgradeable, AuthorityManaged {
     }
 
     /// @dev Both parties must be registered, unfrozen wallets with current KYC: one registry call.
-    function _registryRestriction(IIdentityRegistry registry, address from, address to)
-        private
-        view
-        returns (uint8)
-    {
+    function _registryRestriction(IIdentityRegistry registry, address from, address to) private view returns (uint8) {
         (uint256 senderWord, uint256 receiverWord) = registry.walletRecords(from, to);
         if (from != address(0)) {
             WalletRecord record = WalletRecord.wrap(senderWord);
@@ -536,10 +530,7 @@ contract Stablecoin is IStablecoin, ERC20PermitUpgradeable, AuthorityManaged {
     }
 
     /// @dev Reverts with the custom error that says exactly what `code` means for these parties.
-    function _revertRestricted(uint8 code, address from, Holder memory sender, address to, uint256 value)
-        private
-        pure
-    {
+    function _revertRestricted(uint8 code, address from, Holder memory sender, address to, uint256 value) private pure {
         if (code == RestrictionCode.TOKEN_PAUSED) revert CashPaused();
         if (code == RestrictionCode.SENDER_BLACKLISTED) revert CashAccountBlacklisted(from);
         if (code == RestrictionCode.RECEIVER_BLACKLISTED) revert CashAccountBlacklisted(to);
@@ -615,9 +606,7 @@ contract Stablecoin is IStablecoin, ERC20PermitUpgradeable, AuthorityManaged {
     }
 
     /// @dev Marks `authorizer`'s `nonce` used once the signature over `structHash` proves consent.
-    function _useAuthorization(address authorizer, bytes32 nonce, bytes32 structHash, bytes memory signature)
-        private
-    {
+    function _useAuthorization(address authorizer, bytes32 nonce, bytes32 structHash, bytes memory signature) private {
         mapping(bytes32 => bool) storage used = _cash().authorizations[authorizer];
         require(!used[nonce], CashAuthorizationUsed(authorizer, nonce));
         require(

@@ -20,7 +20,9 @@ from permledger.types import CASH_MAX_SUPPLY, RestrictionCode, Role, investor_id
 ORDER = keccak(text="court order 2025-CV-0042")
 
 
-def role_error(raised: pytest.ExceptionInfo[errors.ContractRevert], account: Account, role: Role) -> None:
+def role_error(
+    raised: pytest.ExceptionInfo[errors.ContractRevert], account: Account, role: Role
+) -> None:
     assert isinstance(raised.value, errors.AccessControlUnauthorizedAccount)
     assert raised.value.arguments == {"account": account.address, "neededRole": role.value}
 
@@ -54,7 +56,9 @@ def test_supports_interface_announces_the_standards(cash: Stablecoin) -> None:
 # ---------------------------------------------------------------- minting
 
 
-def test_mint_issues_within_the_allowance(cash: Stablecoin, minter: Account, alice: Account) -> None:
+def test_mint_issues_within_the_allowance(
+    cash: Stablecoin, minter: Account, alice: Account
+) -> None:
     receipt = cash.mint(alice, 250 * USD, sender=minter)
     assert cash.balance_of(alice) == cash.total_supply() == 250 * USD
     assert cash.minter_allowance(minter) == LOCAL_MINTER_ALLOWANCE - 250 * USD
@@ -166,9 +170,7 @@ def test_burn_destroys_the_minters_own_units(cash: Stablecoin, minter: Account) 
     assert reverted.value.arguments == {"sender": minter.address, "balance": 60, "needed": 61}
 
 
-def test_burn_by_a_non_minter_is_refused(
-    cash: Stablecoin, minter: Account, alice: Account
-) -> None:
+def test_burn_by_a_non_minter_is_refused(cash: Stablecoin, minter: Account, alice: Account) -> None:
     cash.mint(alice, 10, sender=minter)
     with pytest.raises(CashRejected) as raised:
         cash.burn(1, sender=alice)
@@ -269,7 +271,10 @@ def test_blacklisted_caller_cannot_spend_an_allowance(
     cash.blacklist(carol, sender=blacklister)
     with pytest.raises(CashRejected) as raised:
         cash.using(carol).transfer_from(alice, bob, 1)
-    assert (raised.value.check, raised.value.account) == (CashCheck.ACCOUNT_BLACKLISTED, carol.address)
+    assert (raised.value.check, raised.value.account) == (
+        CashCheck.ACCOUNT_BLACKLISTED,
+        carol.address,
+    )
     with pytest.raises(errors.CashAccountBlacklisted) as reverted:
         cash.using(carol).transfer_from(alice, bob, 1, check=False)
     assert reverted.value.arguments == {"account": carol.address}
@@ -327,7 +332,12 @@ def test_seize_moves_a_blacklisted_balance_under_a_court_order(
     receipt = cash.seize(alice, dave, 1_000 * USD, order_reference=ORDER, sender=blacklister)
     assert (cash.balance_of(alice), cash.balance_of(dave)) == (0, 1_000 * USD)
     assert cash.binding.events("FundsSeized", receipt) == [
-        {"account": alice.address, "to": dave.address, "amount": 1_000 * USD, "orderReference": ORDER}
+        {
+            "account": alice.address,
+            "to": dave.address,
+            "amount": 1_000 * USD,
+            "orderReference": ORDER,
+        }
     ]
     assert cash.binding.events("Transfer", receipt) == [
         {"from": alice.address, "to": dave.address, "value": 1_000 * USD}
@@ -451,7 +461,9 @@ def deposit(
     return cash
 
 
-def test_deposit_moves_between_eligible_wallets(deposit: Stablecoin, alice: Account, bob: Account) -> None:
+def test_deposit_moves_between_eligible_wallets(
+    deposit: Stablecoin, alice: Account, bob: Account
+) -> None:
     deposit.using(alice).transfer(bob, 10 * USD)
     assert deposit.balance_of(bob) == 110 * USD
 
@@ -482,7 +494,10 @@ def test_deposit_refuses_a_frozen_investor(
     assert raised.value.code == RestrictionCode.SENDER_FROZEN
     with pytest.raises(errors.CashWalletNotEligible) as reverted:
         deposit.using(alice).transfer(bob, 1, check=False)
-    assert reverted.value.arguments == {"wallet": alice.address, "code": RestrictionCode.SENDER_FROZEN}
+    assert reverted.value.arguments == {
+        "wallet": alice.address,
+        "code": RestrictionCode.SENDER_FROZEN,
+    }
     with pytest.raises(TransferRestricted) as raised:
         deposit.using(bob).transfer(alice, 1)
     assert raised.value.code == RestrictionCode.RECEIVER_FROZEN
@@ -526,7 +541,9 @@ def test_set_identity_registry_refuses_a_non_contract_and_a_non_officer(
 def test_rescue_returns_tokens_sent_to_the_contract(
     cash: Stablecoin, ledger: Ledger, deployer: Account, rescuer: Account, alice: Account
 ) -> None:
-    stray = ledger.chain.deploy(deployer, artifact("PlainERC20").bytecode + (10**6).to_bytes(32, "big"))
+    stray = ledger.chain.deploy(
+        deployer, artifact("PlainERC20").bytecode + (10**6).to_bytes(32, "big")
+    )
     plain = Stablecoin(ledger.chain, stray)  # the ERC-20 functions are all the test needs
     plain.binding.transact("transfer", cash.address, 500, sender=deployer)
     receipt = cash.rescue_erc20(stray, alice, 500, sender=rescuer)

@@ -12,7 +12,13 @@ from tests.drivers.conftest import USD, send_raw
 from permledger import errors
 from permledger.chain import Account
 from permledger.drivers import Stablecoin
-from permledger.errors import CashCheck, CashRejected, ContractRevert, InvalidInput, TransferRestricted
+from permledger.errors import (
+    CashCheck,
+    CashRejected,
+    ContractRevert,
+    InvalidInput,
+    TransferRestricted,
+)
 from permledger.local_chain import LocalChain
 from permledger.types import RestrictionCode
 
@@ -187,7 +193,10 @@ def test_encumber_refusals(
     cash.blacklist(bob, sender=blacklister)
     with pytest.raises(CashRejected) as raised:
         owner.encumber(bob, 1)
-    assert (raised.value.check, raised.value.account) == (CashCheck.ACCOUNT_BLACKLISTED, bob.address)
+    assert (raised.value.check, raised.value.account) == (
+        CashCheck.ACCOUNT_BLACKLISTED,
+        bob.address,
+    )
     with pytest.raises(errors.CashAccountBlacklisted):
         cash.using(bob).encumber(carol, 1, check=False)
     cash.pause(sender=pauser)
@@ -253,7 +262,9 @@ OPERATIONS = st.lists(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(operations=OPERATIONS)
 def test_chain_matches_the_model(
     cash: Stablecoin, chain: LocalChain, alice: Account, bob: Account, carol: Account,
@@ -268,9 +279,13 @@ def test_chain_matches_the_model(
             send = {
                 "transfer": lambda: driver.transfer(actors[b], amount, check=False),
                 "approve": lambda: driver.approve(actors[b], amount, check=False),
-                "encumber": lambda: send_raw(cash, "encumber", actors[b].address, amount, sender=actors[a]),
+                "encumber": lambda: send_raw(
+                    cash, "encumber", actors[b].address, amount, sender=actors[a]
+                ),
                 "release": lambda: driver.release(actors[a], amount, check=False),
-                "transfer_from": lambda: driver.transfer_from(actors[a], actors[c], amount, check=False),
+                "transfer_from": lambda: driver.transfer_from(
+                    actors[a], actors[c], amount, check=False
+                ),
             }[op]
             allowed = model.apply(op, a, b, c, amount)
             try:
@@ -283,5 +298,9 @@ def test_chain_matches_the_model(
             assert cash.balance_of(account) == model.balances[name]
             assert cash.encumbered_balance_of(account) == model.locked(name)
             for other in actors:
-                assert cash.encumbrances(account, actors[other]) == model.locks.get((name, other), 0)
-                assert cash.allowance(account, actors[other]) == model.allowances.get((name, other), 0)
+                assert cash.encumbrances(account, actors[other]) == model.locks.get(
+                    (name, other), 0
+                )
+                assert cash.allowance(account, actors[other]) == model.allowances.get(
+                    (name, other), 0
+                )

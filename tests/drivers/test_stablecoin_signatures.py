@@ -84,7 +84,13 @@ def test_permit_signed_by_a_standard_client_is_accepted(
     cash: Stablecoin, chain: LocalChain, alice: Account, bob: Account, dave: Account
 ) -> None:
     deadline = chain.timestamp + HOUR
-    message = {"owner": alice.address, "spender": bob.address, "value": 7 * USD, "nonce": 0, "deadline": deadline}
+    message = {
+        "owner": alice.address,
+        "spender": bob.address,
+        "value": 7 * USD,
+        "nonce": 0,
+        "deadline": deadline,
+    }
     fields = [
         {"name": "owner", "type": "address"},
         {"name": "spender", "type": "address"},
@@ -94,7 +100,16 @@ def test_permit_signed_by_a_standard_client_is_accepted(
     ]
     sig = client_sign(cash, chain, alice, "Permit", fields, message)
     receipt = send_raw(
-        cash, "permit", alice.address, bob.address, 7 * USD, deadline, sig.v, sig.r, sig.s, sender=dave
+        cash,
+        "permit",
+        alice.address,
+        bob.address,
+        7 * USD,
+        deadline,
+        sig.v,
+        sig.r,
+        sig.s,
+        sender=dave,
     )
     assert cash.allowance(alice, bob) == 7 * USD
     assert cash.nonces(alice) == 1
@@ -118,7 +133,11 @@ def test_authorization_signed_by_a_standard_client_is_accepted(
         "nonce": nonce,
     }
     sig = client_sign(cash, chain, alice, primary, AUTHORIZATION_TYPE, message)
-    function = "transferWithAuthorization" if primary.startswith("Transfer") else "receiveWithAuthorization"
+    function = (
+        "transferWithAuthorization"
+        if primary.startswith("Transfer")
+        else "receiveWithAuthorization"
+    )
     args = (alice.address, bob.address, 5 * USD, 0, valid_before, nonce, sig.v, sig.r, sig.s)
     receipt = send_raw(cash, function, *args, sender=bob)
     assert (cash.balance_of(alice), cash.balance_of(bob)) == (995 * USD, 505 * USD)
@@ -133,8 +152,17 @@ def test_cancel_signed_by_a_standard_client_is_accepted(
 ) -> None:
     nonce = new_nonce()
     fields = [{"name": "authorizer", "type": "address"}, {"name": "nonce", "type": "bytes32"}]
-    sig = client_sign(cash, chain, alice, "CancelAuthorization", fields, {"authorizer": alice.address, "nonce": nonce})
-    receipt = send_raw(cash, "cancelAuthorization", alice.address, nonce, sig.v, sig.r, sig.s, sender=dave)
+    sig = client_sign(
+        cash,
+        chain,
+        alice,
+        "CancelAuthorization",
+        fields,
+        {"authorizer": alice.address, "nonce": nonce},
+    )
+    receipt = send_raw(
+        cash, "cancelAuthorization", alice.address, nonce, sig.v, sig.r, sig.s, sender=dave
+    )
     assert cash.authorization_state(alice, nonce)
     assert cash.binding.events("AuthorizationCanceled", receipt) == [
         {"authorizer": alice.address, "nonce": nonce}
@@ -146,15 +174,26 @@ def test_sdk_signatures_equal_a_standard_clients(
 ) -> None:
     nonce = new_nonce()
     auth = TransferAuthorization(alice.address, bob.address, 1, 0, 10**10, nonce)
-    message = {"from": alice.address, "to": bob.address, "value": 1, "validAfter": 0, "validBefore": 10**10, "nonce": nonce}
-    expected = client_sign(cash, chain, alice, "TransferWithAuthorization", AUTHORIZATION_TYPE, message)
+    message = {
+        "from": alice.address,
+        "to": bob.address,
+        "value": 1,
+        "validAfter": 0,
+        "validBefore": 10**10,
+        "nonce": nonce,
+    }
+    expected = client_sign(
+        cash, chain, alice, "TransferWithAuthorization", AUTHORIZATION_TYPE, message
+    )
     assert sign(auth, cash.domain(), alice) == expected
 
 
 # ---------------------------------------------------------------- permits
 
 
-def test_permit_then_spend(cash: Stablecoin, chain: LocalChain, alice: Account, bob: Account, carol: Account) -> None:
+def test_permit_then_spend(
+    cash: Stablecoin, chain: LocalChain, alice: Account, bob: Account, carol: Account
+) -> None:
     permit, signature = cash.sign_permit(alice, bob, 10 * USD, deadline=chain.timestamp + HOUR)
     cash.permit(permit, signature, sender=carol)
     cash.using(bob).transfer_from(alice, carol, 10 * USD)
@@ -217,7 +256,10 @@ def test_permit_to_a_blacklisted_spender_is_refused(
     cash.blacklist(bob, sender=blacklister)
     with pytest.raises(CashRejected) as raised:
         cash.permit(permit, signature, sender=alice)
-    assert (raised.value.check, raised.value.account) == (CashCheck.ACCOUNT_BLACKLISTED, bob.address)
+    assert (raised.value.check, raised.value.account) == (
+        CashCheck.ACCOUNT_BLACKLISTED,
+        bob.address,
+    )
     with pytest.raises(errors.CashAccountBlacklisted):
         cash.permit(permit, signature, sender=alice, check=False)
 
@@ -292,7 +334,9 @@ def test_authorization_signed_for_another_domain_is_refused(
         if where == "another chain"
         else elsewhere(cash, verifying_contract=ledger.token.address)
     )
-    auth = TransferAuthorization(alice.address, bob.address, 1, 0, chain.timestamp + HOUR, new_nonce())
+    auth = TransferAuthorization(
+        alice.address, bob.address, 1, 0, chain.timestamp + HOUR, new_nonce()
+    )
     signature = sign(auth, domain, alice)
     with pytest.raises(CashRejected) as raised:
         cash.transfer_with_authorization(auth, signature, sender=bob)
@@ -326,7 +370,9 @@ def test_tampered_authorization_is_refused(
 def test_authorization_signed_by_someone_else_is_refused(
     cash: Stablecoin, chain: LocalChain, alice: Account, bob: Account
 ) -> None:
-    auth = TransferAuthorization(alice.address, bob.address, 1, 0, chain.timestamp + HOUR, new_nonce())
+    auth = TransferAuthorization(
+        alice.address, bob.address, 1, 0, chain.timestamp + HOUR, new_nonce()
+    )
     signature = sign(auth, cash.domain(), bob)  # bob signs alice's payment to himself
     with pytest.raises(CashRejected) as raised:
         cash.transfer_with_authorization(auth, signature, sender=bob)
@@ -438,9 +484,13 @@ def test_smart_contract_wallet_authorizes_through_erc1271(
     cash: Stablecoin, chain: LocalChain, deployer: Account, minter: Account, alice: Account,
     bob: Account, dave: Account,
 ) -> None:  # fmt: skip
-    wallet = chain.deploy(deployer, artifact("SignerWallet").bytecode + encode(["address"], [alice.address]))
+    wallet = chain.deploy(
+        deployer, artifact("SignerWallet").bytecode + encode(["address"], [alice.address])
+    )
     cash.mint(wallet, 10 * USD, sender=minter)
-    auth = TransferAuthorization(wallet, bob.address, 4 * USD, 0, chain.timestamp + HOUR, new_nonce())
+    auth = TransferAuthorization(
+        wallet, bob.address, 4 * USD, 0, chain.timestamp + HOUR, new_nonce()
+    )
     signature = sign(auth, cash.domain(), alice)  # the wallet's owner key signs for it
     cash.transfer_with_authorization(auth, signature.to_bytes(), sender=dave)
     assert (cash.balance_of(wallet), cash.balance_of(bob)) == (6 * USD, 504 * USD)
@@ -455,7 +505,10 @@ def test_malformed_signature_is_refused_before_sending(
     cash: Stablecoin, chain: LocalChain, alice: Account, bob: Account
 ) -> None:
     auth, _ = authorize(cash, chain, alice, bob)
-    for malformed in (Signature(5, b"\x01" * 32, b"\x02" * 32), Signature(27, bytes(32), bytes(32))):
+    for malformed in (
+        Signature(5, b"\x01" * 32, b"\x02" * 32),
+        Signature(27, bytes(32), bytes(32)),
+    ):
         with pytest.raises(CashRejected) as raised:
             cash.transfer_with_authorization(auth, malformed, sender=bob)
         assert raised.value.check == CashCheck.INVALID_SIGNATURE

@@ -576,7 +576,11 @@ class Stablecoin(Driver):
             TransferRestricted (receiver blacklisted or not admitted),
             AccessControlUnauthorizedAccount.
         """
-        source, receiver, units = address(account, "account"), _nonzero(to, "receiver"), _positive(value)
+        source, receiver, units = (
+            address(account, "account"),
+            _nonzero(to, "receiver"),
+            _positive(value),
+        )
         reference = bytes32(order_reference, "order_reference")
         if check:
             blacklisted, available, receiver_code = self._calls(

@@ -58,9 +58,10 @@ abstract contract CashFixture is Fixture {
     }
 
     function domainSeparator(uint256 chainId, address verifyingContract) internal pure returns (bytes32) {
-        return keccak256(
-            abi.encode(DOMAIN_TYPEHASH, keccak256("Permledger USD"), keccak256("1"), chainId, verifyingContract)
-        );
+        return
+            keccak256(
+                abi.encode(DOMAIN_TYPEHASH, keccak256("Permledger USD"), keccak256("1"), chainId, verifyingContract)
+            );
     }
 
     /// @notice `key`'s signature of `structHash` in this token's domain on this chain.

@@ -236,9 +236,7 @@ contract StablecoinTest is CashFixture {
     function test_RevertWhen_TransferAboveBalance() public {
         vm.prank(alice);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IERC20Errors.ERC20InsufficientBalance.selector, alice, 1_000 * USD, 1_000 * USD + 1
-            )
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, alice, 1_000 * USD, 1_000 * USD + 1)
         );
         cash.transfer(bob, 1_000 * USD + 1);
     }
@@ -312,9 +310,7 @@ contract StablecoinTest is CashFixture {
         vm.expectEmit(address(cash));
         emit IStablecoin.FundsSeized(alice, dave, 700 * USD, ORDER);
         cash.seize(alice, dave, 700 * USD, ORDER);
-        vm.expectRevert(
-            abi.encodeWithSelector(IStablecoin.CashInsufficientAvailableBalance.selector, alice, 0, 1)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IStablecoin.CashInsufficientAvailableBalance.selector, alice, 0, 1));
         cash.seize(alice, dave, 1, ORDER);
         vm.stopPrank();
         assertEq(cash.balanceOf(alice), 300 * USD);
@@ -341,9 +337,7 @@ contract StablecoinTest is CashFixture {
         vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InvalidReceiver.selector, address(0)));
         cash.seize(alice, address(0), 1, ORDER);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IERC20Errors.ERC20InsufficientBalance.selector, alice, 1_000 * USD, 1_000 * USD + 1
-            )
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, alice, 1_000 * USD, 1_000 * USD + 1)
         );
         cash.seize(alice, dave, 1_000 * USD + 1, ORDER);
         cash.blacklist(dave);
@@ -462,9 +456,7 @@ contract StablecoinTest is CashFixture {
         cash.rescueERC20(IERC20(address(cash)), alice, 0);
         vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InvalidReceiver.selector, address(0)));
         cash.rescueERC20(IERC20(address(cash)), address(0), 1);
-        vm.expectRevert(
-            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, address(cash), 0, 1)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, address(cash), 0, 1));
         cash.rescueERC20(IERC20(address(cash)), alice, 1);
         vm.stopPrank();
     }

@@ -2,8 +2,9 @@
 pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {ERC20PermitUpgradeable} from
-    "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20PermitUpgradeable.sol";
+import {
+    ERC20PermitUpgradeable
+} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20PermitUpgradeable.sol";
 import {IERC3009} from "../../../contracts/interfaces/IERC3009.sol";
 import {IStablecoin} from "../../../contracts/interfaces/IStablecoin.sol";
 import {SignerWallet} from "../../../contracts/mocks/SignerWallet.sol";
@@ -36,7 +37,9 @@ contract StablecoinSignaturesTest is CashFixture {
                 "ReceiveWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)"
             )
         );
-        assertEq(cash.CANCEL_AUTHORIZATION_TYPEHASH(), keccak256("CancelAuthorization(address authorizer,bytes32 nonce)"));
+        assertEq(
+            cash.CANCEL_AUTHORIZATION_TYPEHASH(), keccak256("CancelAuthorization(address authorizer,bytes32 nonce)")
+        );
         assertEq(cash.DOMAIN_SEPARATOR(), domainSeparator(block.chainid, address(cash)));
     }
 
@@ -111,9 +114,7 @@ contract StablecoinSignaturesTest is CashFixture {
             signHere(aliceKey, authorizationHash(transferType, alice, carol, 1, validAfter, validBefore, NONCE));
         vm.warp(time);
         if (time <= validAfter) {
-            vm.expectRevert(
-                abi.encodeWithSelector(IStablecoin.CashAuthorizationNotYetValid.selector, validAfter, time)
-            );
+            vm.expectRevert(abi.encodeWithSelector(IStablecoin.CashAuthorizationNotYetValid.selector, validAfter, time));
         } else if (time >= validBefore) {
             vm.expectRevert(abi.encodeWithSelector(IStablecoin.CashAuthorizationExpired.selector, validBefore, time));
         }

@@ -149,9 +149,8 @@ contract StablecoinHandler is Test {
         if (seed % 4 != 0) return;
         address account = _actor(seed / 4);
         bool next = !ghostBlacklisted[account];
-        bytes memory data = next
-            ? abi.encodeCall(Stablecoin.blacklist, (account))
-            : abi.encodeCall(Stablecoin.unBlacklist, (account));
+        bytes memory data =
+            next ? abi.encodeCall(Stablecoin.blacklist, (account)) : abi.encodeCall(Stablecoin.unBlacklist, (account));
         _call(blacklister, data, true);
         ghostBlacklisted[account] = next;
     }
