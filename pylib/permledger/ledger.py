@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from eth_abi import encode
+from eth_abi.abi import encode
 from eth_typing import ChecksumAddress
 
 from permledger.binding import ContractBinding, canonical_type
@@ -154,13 +154,20 @@ def deploy_system(chain: Chain, spec: TokenSpec) -> Ledger:
 
 def _deploy(chain: Chain, sender: Account, contract: str, *args: Any) -> ChecksumAddress:
     built = artifact(contract)
-    constructor = next((e for e in built.abi if e.get("type") == "constructor"), {"inputs": []})
+    constructor: Mapping[str, Any] = next(
+        (e for e in built.abi if e.get("type") == "constructor"), {"inputs": []}
+    )
     types = [canonical_type(p) for p in constructor["inputs"]]
     return chain.deploy(sender, built.bytecode + encode(types, list(args)))
 
 
 def _proxy(
-    chain: Chain, sender: Account, implementation: str, contract: str, initializer: str, *args: Any
+    chain: Chain,
+    sender: Account,
+    implementation: ChecksumAddress,
+    contract: str,
+    initializer: str,
+    *args: Any,
 ) -> ChecksumAddress:
     init = ContractBinding(chain, implementation, artifact(contract).abi).encode(initializer, *args)
     return _deploy(chain, sender, "ERC1967Proxy", implementation, init)
