@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from eth_typing import ChecksumAddress
+
 from permledger.chain import Account, Receipt
 from permledger.drivers.base import AddressLike, Driver, address
 from permledger.types import Role
@@ -35,3 +37,35 @@ class PermledgerAuthority(Driver):
             AccessControlUnauthorizedAccount: the sender is not the default admin.
         """
         return self._send("revokeRole", role.value, address(account), sender=sender)
+
+    def default_admin(self) -> ChecksumAddress:
+        """The account that holds the default admin role."""
+        return address(self._call("defaultAdmin"))
+
+    def pending_default_admin(self) -> tuple[ChecksumAddress, int]:
+        """The admin a transfer is under way to and when it may accept (zero address: none)."""
+        new_admin, schedule = self._call("pendingDefaultAdmin")
+        return address(new_admin), int(schedule)
+
+    def default_admin_delay(self) -> int:
+        """Seconds an admin transfer waits between its start and its acceptance."""
+        return int(self._call("defaultAdminDelay"))
+
+    def begin_default_admin_transfer(
+        self, new_admin: AddressLike, *, sender: Account | None = None
+    ) -> Receipt:
+        """Start the two-step transfer of the default admin role (the default admin only).
+
+        Raises:
+            AccessControlUnauthorizedAccount: the sender is not the default admin.
+        """
+        return self._send("beginDefaultAdminTransfer", address(new_admin), sender=sender)
+
+    def accept_default_admin_transfer(self, *, sender: Account | None = None) -> Receipt:
+        """Accept a pending admin transfer (the new admin, once the delay has passed).
+
+        Raises:
+            AccessControlInvalidDefaultAdmin: the sender is not the pending admin.
+            AccessControlEnforcedDefaultAdminDelay: the delay has not passed.
+        """
+        return self._send("acceptDefaultAdminTransfer", sender=sender)
