@@ -69,3 +69,26 @@ class PermledgerAuthority(Driver):
             AccessControlEnforcedDefaultAdminDelay: the delay has not passed.
         """
         return self._send("acceptDefaultAdminTransfer", sender=sender)
+
+    def role_holders(self, *, from_block: int = 0) -> dict[bytes, list[ChecksumAddress]]:
+        """Who holds each role now (a `Role` where known), replayed from RoleGranted/RoleRevoked.
+
+        AccessControl keeps no list of holders; `from_block` should be the authority's
+        deployment block (the manifest records it) so the scan starts there.
+        """
+        logs = self.chain.get_logs(address=self.address, from_block=from_block)
+        holders: dict[bytes, list[ChecksumAddress]] = {}
+        for log in sorted(logs, key=lambda entry: (entry.block_number, entry.log_index)):
+            for granted, name in ((True, "RoleGranted"), (False, "RoleRevoked")):
+                for event in self.binding.events(name, [log]):
+                    raw = bytes(event["role"])
+                    role = Role(raw) if raw in _KNOWN_ROLES else raw
+                    members = holders.setdefault(role, [])
+                    if granted and event["account"] not in members:
+                        members.append(event["account"])
+                    elif not granted and event["account"] in members:
+                        members.remove(event["account"])
+        return {role: members for role, members in holders.items() if members}
+
+
+_KNOWN_ROLES = frozenset(role.value for role in Role)
