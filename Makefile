@@ -32,8 +32,10 @@ $(NPM_STAMP): package-lock.json
 build: setup
 	$(BIN)/python -m permledger.build
 
+# The second pytest run: the driver tests again, on anvil over JSON-RPC (a second backend).
 test: setup
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q tests/drivers --backend anvil
 	forge test
 
 demo: setup

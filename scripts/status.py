@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pylib"))
 
-from permledger.status import main  # noqa: E402  (after the path is set)
+from permledger.status import main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

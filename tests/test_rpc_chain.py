@@ -37,7 +37,8 @@ def probe(chain: AnvilChain) -> ChecksumAddress:
 
 def rejected_amount(data: bytes) -> int:
     decoded = ErrorDecoder(PROBE["abi"]).decode(data)
-    assert decoded is not None and decoded.name == "ProbeRejected"
+    assert decoded is not None
+    assert decoded.name == "ProbeRejected"
     return int(decoded.args["amount"])
 
 
@@ -71,8 +72,10 @@ def test_call_many_is_one_round_trip(chain: AnvilChain, probe: ChecksumAddress) 
     counting = Counting(chain)
     requests_ = [CallRequest(probe, calldata("clock()")) for _ in range(40)]
     outputs = chain.call_many(requests_)
-    assert len(outputs) == 40 and len(set(outputs)) == 1
-    assert counting.batches == [40] and counting.single == []
+    assert len(outputs) == 40
+    assert len(set(outputs)) == 1
+    assert counting.batches == [40]
+    assert counting.single == []
 
 
 def test_call_many_raises_the_revert_of_one_call(chain: AnvilChain, probe: ChecksumAddress) -> None:
@@ -93,11 +96,14 @@ def test_a_transaction_that_would_revert_is_not_sent(
     assert chain.get_nonce(alice.address) == 0
 
 
-def test_a_mined_revert_carries_its_data_and_hash(chain: AnvilChain, probe: ChecksumAddress) -> None:
+def test_a_mined_revert_carries_its_data_and_hash(
+    chain: AnvilChain, probe: ChecksumAddress
+) -> None:
     alice = chain.accounts["alice"]
     with pytest.raises(TransactionReverted) as raised:
         chain.transact(alice, probe, calldata("rejectCustom(uint256)", 9), gas=100_000)
-    assert raised.value.receipt is not None and raised.value.receipt.status == 0
+    assert raised.value.receipt is not None
+    assert raised.value.receipt.status == 0
     assert raised.value.tx_hash == raised.value.receipt.tx_hash
     assert rejected_amount(raised.value.data) == 9
     assert chain.get_nonce(alice.address) == 1
@@ -159,7 +165,9 @@ def test_confirmations_wait_for_blocks_on_top(quiet_chain: AnvilChain) -> None:
 
 
 def test_an_unreachable_node_raises_node_unavailable() -> None:
-    chain = RpcChain(f"http://127.0.0.1:{free_port()}", settings=RpcSettings(retries=1, backoff=0.01))
+    chain = RpcChain(
+        f"http://127.0.0.1:{free_port()}", settings=RpcSettings(retries=1, backoff=0.01)
+    )
     with pytest.raises(NodeUnavailable, match="eth_chainId"):
         _ = chain.chain_id
 
@@ -168,7 +176,10 @@ def test_dev_chain_time_and_snapshots(chain: AnvilChain, probe: ChecksumAddress)
     start = chain.snapshot()
     chain.advance_time(3600)
     moved = chain.next_timestamp
-    number, time = chain.call(probe, calldata("clock()"))[:32], chain.call(probe, calldata("clock()"))[32:]
+    number, time = (
+        chain.call(probe, calldata("clock()"))[:32],
+        chain.call(probe, calldata("clock()"))[32:],
+    )
     assert int.from_bytes(time, "big") == moved  # calls see the next block's clock
     assert int.from_bytes(number, "big") == chain.block_number + 1
     chain.transact(chain.accounts["alice"], probe, calldata("store(uint256)", 5), gas=100_000)

@@ -173,9 +173,7 @@ def _default_config(network: str) -> SystemConfig:
     return development_config({n: dev_account(n).address for n in DEV_ROLE_HOLDERS.values()})
 
 
-def _print_plan(
-    deployment: Deployment, estimate: CostEstimate, balance: int, out: TextIO
-) -> None:
+def _print_plan(deployment: Deployment, estimate: CostEstimate, balance: int, out: TextIO) -> None:
     manifest = deployment.manifest
     gas_of = {step.key: gas for step, gas in estimate.steps}
     print(

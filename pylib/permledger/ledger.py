@@ -76,7 +76,7 @@ class Ledger:
         return next(iter(self.tokens.values()))
 
     @classmethod
-    def local(cls, spec: TokenSpec = TokenSpec(), *, chain: LocalChain | None = None) -> Ledger:
+    def local(cls, spec: TokenSpec = TokenSpec(), *, chain: LocalChain | None = None) -> Ledger:  # noqa: B008  (frozen)
         """Deploy the whole system and one token on an in-process EVM with named, funded accounts."""
         return deploy_system(chain or LocalChain(), spec)
 

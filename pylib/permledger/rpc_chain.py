@@ -446,9 +446,7 @@ class RpcChain:
         delay = self.settings.backoff
         for remaining in range(self.settings.retries, -1, -1):
             try:
-                response = self._provider.make_request(
-                    RPCEndpoint("eth_sendRawTransaction"), [raw]
-                )
+                response = self._provider.make_request(RPCEndpoint("eth_sendRawTransaction"), [raw])
             except _TRANSPORT_ERRORS as error:
                 if self._knows(signed.tx_hash):
                     break
@@ -470,7 +468,7 @@ class RpcChain:
         return self.request("eth_getTransactionByHash", ["0x" + tx_hash.hex()]) is not None
 
     def transaction_state(self, tx_hash: bytes) -> str:
-        """"mined", "pending" (the node holds it) or "unknown" (never reached it, or dropped)."""
+        """ "mined", "pending" (the node holds it) or "unknown" (never reached it, or dropped)."""
         found = self.request("eth_getTransactionByHash", ["0x" + tx_hash.hex()])
         if found is None:
             return "unknown"

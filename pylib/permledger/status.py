@@ -144,9 +144,7 @@ def show(manifest_path: Path, rpc_url: str | None, *, out: TextIO) -> None:
     print("contracts:", file=out)
     for name, entry in manifest.contracts.items():
         check = "" if state is None else f"  {state.code_problems.get(name, 'code ok')}"
-        print(
-            f"  {name:<36} {entry['address']}  block {entry['block_number']}{check}", file=out
-        )
+        print(f"  {name:<36} {entry['address']}  block {entry['block_number']}{check}", file=out)
     if state is None:
         print("(no --rpc-url: the manifest only)", file=out)
         return

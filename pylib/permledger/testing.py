@@ -28,7 +28,6 @@ from permledger.ledger import Ledger, deploy_system
 from permledger.local_chain import LocalChain
 from permledger.types import TokenSpec
 
-
 BACKENDS = ("local", "anvil")
 """Chains the fixtures can run on: the in-process EVM, or anvil over JSON-RPC."""
 

@@ -47,7 +47,8 @@ def test_unfunded_deployer(run_deploy: Deploy, anvil_node: AnvilNode, tmp_path: 
     pauper = dev_account("pauper")
     with pytest.raises(errors.DeployerUnfunded) as raised:
         run_deploy(env={"PERMLEDGER_DEPLOYER_KEY": "0x" + pauper.private_key.hex()})
-    assert raised.value.balance == 0 and raised.value.needed > 0
+    assert raised.value.balance == 0
+    assert raised.value.needed > 0
     assert nonce(anvil_node, pauper.address) == 0
     assert not (tmp_path / "manifest.json").exists()
 
@@ -115,7 +116,8 @@ def test_cli_reports_errors_without_showing_the_key(
             "--config", str(config_file), "--poll-interval", "0.01"]  # fmt: skip
     assert main(argv) == 2
     failed = capsys.readouterr()
-    assert "is not JSON" in failed.err and "nothing was sent" in failed.err
+    assert "is not JSON" in failed.err
+    assert "nothing was sent" in failed.err
     manifest.unlink()
     assert main(argv) == 0
     done = capsys.readouterr()

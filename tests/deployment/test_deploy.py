@@ -20,7 +20,6 @@ from permledger.rpc_chain import RpcChain
 from permledger.types import Role
 
 
-
 def created_address(sender: str, nonce: int) -> str:
     """The address CREATE gives the `nonce`-th transaction of `sender`."""
     return to_checksum_address(keccak(rlp_encode([bytes.fromhex(sender[2:]), nonce]))[12:])
@@ -53,9 +52,10 @@ def test_deploy_records_each_contract_and_hands_every_role_over(
         entry = saved["contracts"][name]
         assert entry["address"] == created_address(ANVIL_ADDRESS, nonce)
         assert entry["code_hash"] == "0x" + keccak(chain.get_code(entry["address"])).hex()
-        assert chain.find_receipt(bytes.fromhex(entry["tx_hash"][2:])).block_number == entry[
-            "block_number"
-        ]
+        assert (
+            chain.find_receipt(bytes.fromhex(entry["tx_hash"][2:])).block_number
+            == entry["block_number"]
+        )
     authority = PermledgerAuthority(chain, manifest.address("authority"))
     holders = authority.role_holders()
     assert holders[Role.ISSUER] == [dev_account("issuer").address]
@@ -111,13 +111,16 @@ def test_dry_run_prints_the_plan_and_cost_and_sends_nothing(
     assert "deploy PermledgerAuthority as authority" in text
     assert "begin default admin transfer to" in text
     assert "steps left: 14" in text
-    assert "estimated cost:" in text and "ether" in text
+    assert "estimated cost:" in text
+    assert "ether" in text
     assert "(enough)" in text
     assert RpcChain(anvil_node.url).get_nonce(ANVIL_ADDRESS) == 0
     assert not (tmp_path / "manifest.json").exists()
 
 
-def test_connect_gives_the_typed_sdk_over_http(run_deploy: Deploy, anvil_node: AnvilNode, tmp_path: Path) -> None:
+def test_connect_gives_the_typed_sdk_over_http(
+    run_deploy: Deploy, anvil_node: AnvilNode, tmp_path: Path
+) -> None:
     from permledger.errors import TransferRestricted
     from permledger.types import InvestorClass, RestrictionCode, investor_id
 
@@ -146,7 +149,10 @@ def test_connect_gives_the_typed_sdk_over_http(run_deploy: Deploy, anvil_node: A
     assert rejected.value.code == RestrictionCode.RECEIVER_NOT_REGISTERED
     assert ledger.chain.block_number == block
     assert (token.balance_of(alice), token.balance_of(bob)) == (700, 300)
-    codes = [r.code for r in token.check_transfers([(alice, bob, 1), (alice, carol, 1), (bob, alice, 301)])]
+    codes = [
+        r.code
+        for r in token.check_transfers([(alice, bob, 1), (alice, carol, 1), (bob, alice, 301)])
+    ]
     assert codes == [
         RestrictionCode.SUCCESS,
         RestrictionCode.RECEIVER_NOT_REGISTERED,
@@ -167,7 +173,8 @@ def test_status_prints_contracts_roles_supply_and_investors(
     assert f"ISSUER: {dev_account('issuer').address}" in text
     assert f"DEFAULT_ADMIN (delay 3600 s): {ANVIL_ADDRESS}" in text
     assert f"pending admin {dev_account('admin').address}" in text
-    assert "ACME (Acme Corp Class A Shares)" in text and "active, supply 0, 0 investors" in text
+    assert "ACME (Acme Corp Class A Shares)" in text
+    assert "active, supply 0, 0 investors" in text
     assert "investors registered: 0" in text
     offline = io.StringIO()
     show(tmp_path / "manifest.json", None, out=offline)

@@ -33,7 +33,8 @@ def test_key_from_a_keystore_with_the_password_in_the_environment(tmp_path: Path
     assert load_deployer(environ, keystore=store).address == ADDRESS
     asked: list[str] = []
     prompted = load_deployer({}, keystore=store, prompt=lambda text: asked.append(text) or "secret")
-    assert prompted.address == ADDRESS and asked
+    assert prompted.address == ADDRESS
+    assert asked
     with pytest.raises(errors.KeyUnavailable, match="wrong password") as wrong:
         load_deployer({"PERMLEDGER_DEPLOYER_PASSWORD": "guess"}, keystore=store)
     assert "guess" not in str(wrong.value)
@@ -66,7 +67,8 @@ def test_config_file_gives_roles_admin_tokens_and_networks(tmp_path: Path) -> No
         f'[roles]\nissuer = ["{ADDRESS}", "deployer"]\n[[tokens]]\nsymbol = "T"\nterms_hash = "0x{"ab" * 32}"\n'
     )
     config = load_config(path)
-    assert config.chain_id_of("besu") == 1337 and config.chain_id_of("hoodi") == 560048
+    assert config.chain_id_of("besu") == 1337
+    assert config.chain_id_of("hoodi") == 560048
     assert config.roles[Role.ISSUER] == (ADDRESS, DEPLOYER)
     assert config.tokens[0].terms_hash == bytes.fromhex("ab" * 32)
     keys = [step.key for step in system_plan(config)]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.deployment.conftest import ANVIL_ADDRESS, ANVIL_KEY, Deploy
+from tests.deployment.conftest import ANVIL_ADDRESS, ANVIL_KEY
 from tests.deployment.test_deploy import created_address
 
 from permledger import errors
@@ -41,7 +41,9 @@ def read(path: Path) -> dict[str, Any] | None:
         return None
 
 
-def kill_mid_deployment(node: AnvilNode, manifest: Path, config: Path, after: int) -> dict[str, Any]:
+def kill_mid_deployment(
+    node: AnvilNode, manifest: Path, config: Path, after: int
+) -> dict[str, Any]:
     """Run scripts/deploy.py, mine its first `after` steps, then SIGKILL it with one tx in flight."""
     chain = RpcChain(node.url)
     env = {**os.environ, "PERMLEDGER_DEPLOYER_KEY": ANVIL_KEY}
@@ -56,7 +58,10 @@ def kill_mid_deployment(node: AnvilNode, manifest: Path, config: Path, after: in
             assert process.poll() is None, process.stderr.read() if process.stderr else ""
             data = read(manifest)
             pending = data and data["pending"]
-            if pending and chain.transaction_state(bytes.fromhex(pending["tx_hash"][2:])) == "pending":
+            if (
+                pending
+                and chain.transaction_state(bytes.fromhex(pending["tx_hash"][2:])) == "pending"
+            ):
                 if len(data["contracts"]) + len(data["steps"]) >= after:
                     os.kill(process.pid, signal.SIGKILL)
                     process.wait()
@@ -137,11 +142,9 @@ def deploy_in_process(node: AnvilNode, manifest: Path, config: Path) -> None:
 def test_a_failing_step_keeps_what_was_done_and_a_rerun_resumes(
     anvil_node: AnvilNode, tmp_path: Path, config_file: Path
 ) -> None:
-    from tests.deployment.conftest import ANVIL_KEY as key
-
     from permledger.deployment.keys import load_deployer
 
-    deployer = load_deployer({"PERMLEDGER_DEPLOYER_KEY": key})
+    deployer = load_deployer({"PERMLEDGER_DEPLOYER_KEY": ANVIL_KEY})
     chain = RpcChain(anvil_node.url, [deployer], RpcSettings(poll_interval=0.01))
     config = load_config(config_file)
     good = system_plan(config)
@@ -150,9 +153,12 @@ def test_a_failing_step_keeps_what_was_done_and_a_rerun_resumes(
                (Role.DEFAULT_ADMIN.value, ANVIL_ADDRESS))  # fmt: skip
     path = tmp_path / "manifest.json"
     manifest = Manifest(chain.chain_id, "anvil", deployer.address, compiler_record(), path=path)
-    with pytest.raises(errors.DeploymentFailed, match=r"AccessControlEnforcedDefaultAdminRules\(\)") as failed:
+    with pytest.raises(
+        errors.DeploymentFailed, match=r"AccessControlEnforcedDefaultAdminRules\(\)"
+    ) as failed:
         Deployment(chain, deployer, [*good[:3], bad, *good[3:]], manifest).run()
-    assert failed.value.step == "grant admin" and failed.value.tx_hash is None
+    assert failed.value.step == "grant admin"
+    assert failed.value.tx_hash is None
     assert list(Manifest.load(path).contracts) == [s.key for s in good[:3]]
     assert chain.get_nonce(deployer.address) == 3
     Deployment(chain, deployer, good, Manifest.load(path)).run()

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from eth_typing import ChecksumAddress
-from eth_utils import is_checksum_address, is_hex_address, to_checksum_address
+from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_address
 
 from permledger.errors import ChainIdMismatch, ConfigurationError
 from permledger.types import Role, TokenSpec

@@ -288,7 +288,9 @@ class Deployment:
                 "address": receipt.contract_address,
                 "code_hash": "0x" + keccak(code).hex(),
                 **entry,
-                **({"implementation": step.implementation} if isinstance(step, DeployProxy) else {}),
+                **(
+                    {"implementation": step.implementation} if isinstance(step, DeployProxy) else {}
+                ),
             }
         manifest.save()
 

@@ -21,7 +21,7 @@ from permledger.errors import KeyUnavailable
 
 KEY_VARIABLE = "PERMLEDGER_DEPLOYER_KEY"
 KEYSTORE_VARIABLE = "PERMLEDGER_DEPLOYER_KEYSTORE"
-PASSWORD_VARIABLE = "PERMLEDGER_DEPLOYER_PASSWORD"
+PASSWORD_VARIABLE = "PERMLEDGER_DEPLOYER_PASSWORD"  # noqa: S105  (a variable name, not a password)
 
 
 def load_deployer(
@@ -40,7 +40,9 @@ def load_deployer(
             or a wrong password.
     """
     key_text = environ.get(KEY_VARIABLE, "").strip()
-    store = keystore or (Path(environ[KEYSTORE_VARIABLE]) if environ.get(KEYSTORE_VARIABLE) else None)
+    store = keystore or (
+        Path(environ[KEYSTORE_VARIABLE]) if environ.get(KEYSTORE_VARIABLE) else None
+    )
     if key_text and store:
         raise KeyUnavailable(f"both {KEY_VARIABLE} and a keystore are given: use one")
     if key_text:
@@ -83,7 +85,9 @@ def _from_keystore(
     try:
         key = bytes(EthAccount.decrypt(encrypted, password))
     except (ValueError, KeyError, TypeError):
-        raise KeyUnavailable(f"cannot decrypt keystore {path}: wrong password or not a keystore") from None
+        raise KeyUnavailable(
+            f"cannot decrypt keystore {path}: wrong password or not a keystore"
+        ) from None
     return _account(key, str(path))
 
 

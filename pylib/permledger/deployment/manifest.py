@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from eth_typing import ChecksumAddress
-from eth_utils import is_hex_address, to_checksum_address
+from eth_utils.address import is_hex_address, to_checksum_address
 
 from permledger.errors import ManifestChainMismatch, ManifestCorrupt, ManifestError
 
@@ -148,7 +148,7 @@ class Manifest:
             out.write("\n")
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, self.path)
+        temporary.replace(self.path)
         directory = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(directory)  # the rename itself survives a power cut

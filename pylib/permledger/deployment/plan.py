@@ -17,16 +17,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from eth_abi import encode
 from eth_typing import ChecksumAddress
 
-from permledger.binding import AbiFunction, canonical_type
+from permledger.binding import AbiFunction, canonical_type, encode
 from permledger.deployment.config import DEPLOYER, SystemConfig
 from permledger.drivers.base import artifact
 from permledger.errors import ConfigurationError
 from permledger.types import Role, TokenSpec
 
-TOKEN_PREFIX = "token."
+TOKEN_PREFIX = "token."  # noqa: S105  (a name prefix, not a secret)
 """Manifest names of token proxies: "token.<SYMBOL>"."""
 
 
@@ -138,9 +137,7 @@ class DeployProxy:
         self, addresses: Addresses, deployer: ChecksumAddress
     ) -> tuple[ChecksumAddress | None, bytes]:
         """The transaction's target (None: a creation) and data."""
-        init = encode_call(
-            self.contract, self.initializer, resolve(self.args, addresses, deployer)
-        )
+        init = encode_call(self.contract, self.initializer, resolve(self.args, addresses, deployer))
         return None, initcode("ERC1967Proxy", (addresses.address(self.implementation), init))
 
 
@@ -194,7 +191,10 @@ def token_proxy(spec: TokenSpec) -> DeployProxy:
         spec.investor_tracking,
     )
     return DeployProxy(
-        token_name(spec.symbol), "EntitlementToken", "entitlement_token_implementation", args=(params,)
+        token_name(spec.symbol),
+        "EntitlementToken",
+        "entitlement_token_implementation",
+        args=(params,),
     )
 
 
