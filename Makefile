@@ -40,8 +40,10 @@ $(SLITHER_STAMP): scripts/slither-requirements.txt
 build: setup
 	$(BIN)/python -m permledger.build
 
+# The second pytest run: the driver tests again, on anvil over JSON-RPC (a second backend).
 test: setup
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q tests/drivers --backend anvil
 	forge test
 
 demo: setup

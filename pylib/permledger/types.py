@@ -127,3 +127,17 @@ class Restriction:
 def investor_id(reference: str) -> bytes:
     """A 32-byte investor id from the registrar's reference (its keccak-256 hash)."""
     return keccak(text=reference)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSpec:
+    """What a new entitlement token is."""
+
+    name: str = "Acme Corp Class A Shares"
+    symbol: str = "ACME"
+    decimals: int = 0
+    nominee: str = "Cede & Co."
+    security_id: str = "US0000000000"
+    terms_uri: str = "ipfs://acme-class-a-terms"
+    terms_hash: bytes = bytes(32)
+    investor_tracking: bool = True
