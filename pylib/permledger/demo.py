@@ -12,6 +12,7 @@ from permledger.chain import Account
 from permledger.drivers import EntitlementToken
 from permledger.errors import TransferRestricted
 from permledger.ledger import Ledger
+from permledger.local_chain import LocalChain
 from permledger.types import EVERY_RULE, InvestorClass, investor_id
 
 DAY = 24 * 3600
@@ -20,13 +21,9 @@ US, GB, DE = 840, 826, 276
 
 def main(argv: Sequence[str] = ()) -> int:
     """Run the demo; returns 0."""
-    ledger = Ledger.local()
-    chain, token, registry, compliance = (
-        ledger.chain,
-        ledger.token,
-        ledger.registry,
-        ledger.compliance,
-    )
+    chain = LocalChain()
+    ledger = Ledger.local(chain=chain)
+    token, registry, compliance = ledger.token, ledger.registry, ledger.compliance
     a = ledger.accounts
     issuer, agent = a["issuer"], a["agent"]
     expiry = chain.timestamp + 365 * DAY

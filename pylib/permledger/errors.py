@@ -4,6 +4,15 @@
 
     LedgerError
      +-- ConfigurationError         the SDK was set up wrongly (missing artifact, bad manifest)
+     |    +-- NodeUnreachable       no JSON-RPC node answers at the URL
+     |    +-- ChainIdMismatch       the node's chain is not the network named
+     |    +-- KeyUnavailable        no deployer key, or one that cannot be read
+     |    +-- DeployerUnfunded      the deployer cannot pay for what is left to deploy
+     |    +-- ManifestError         a deployment manifest that cannot be used as it is
+     |         +-- ManifestCorrupt        not a manifest (bad JSON, missing fields)
+     |         +-- ManifestChainMismatch  written for another chain or another deployer
+     |         +-- ManifestCodeMismatch   recorded contracts whose code on chain differs
+     +-- DeploymentFailed           a deployment step reverted; what was done stays recorded
      +-- InvalidInput               an argument is malformed (address, amount); nothing was sent
      +-- PreCheckFailed(code, msg)  the chain's own views reject the action; nothing was sent
      |    +-- TransferRestricted    a transfer the token's rules reject (ERC-1404 code)
@@ -37,6 +46,71 @@ class LedgerError(Exception):
 
 class ConfigurationError(LedgerError):
     """The SDK was set up wrongly: a missing artifact, a bad manifest, a wrong chain."""
+
+
+class NodeUnreachable(ConfigurationError):
+    """No JSON-RPC node answers at the URL given."""
+
+
+class ChainIdMismatch(ConfigurationError):
+    """The node's chain id is not the one of the network named."""
+
+    def __init__(self, network: str, expected: int, actual: int) -> None:
+        super().__init__(
+            f"the node is on chain {actual}, but network {network!r} is chain {expected}"
+        )
+        self.network = network
+        self.expected = expected
+        self.actual = actual
+
+
+class KeyUnavailable(ConfigurationError):
+    """No deployer key was given, or the one given cannot be read (never shows the key)."""
+
+
+class DeployerUnfunded(ConfigurationError):
+    """The deployer's balance cannot pay for the steps left to deploy."""
+
+    def __init__(self, deployer: str, balance: int, needed: int) -> None:
+        super().__init__(
+            f"deployer {deployer} holds {balance} wei but the steps left need up to "
+            f"{needed} wei: fund it with at least {needed - balance} wei more"
+        )
+        self.deployer = deployer
+        self.balance = balance
+        self.needed = needed
+
+
+class ManifestError(ConfigurationError):
+    """A deployment manifest that cannot be used as it is; the file is left untouched."""
+
+
+class ManifestCorrupt(ManifestError):
+    """The file is not a deployment manifest (bad JSON, missing or malformed fields)."""
+
+
+class ManifestChainMismatch(ManifestError):
+    """The manifest was written for another chain, or by another deployer."""
+
+
+class ManifestCodeMismatch(ManifestError):
+    """Contracts the manifest records have other code on chain; nothing is replaced."""
+
+    def __init__(self, mismatches: Mapping[str, str]) -> None:
+        listed = "; ".join(f"{name}: {problem}" for name, problem in mismatches.items())
+        super().__init__(f"on-chain code differs from the manifest: {listed}")
+        self.mismatches = dict(mismatches)
+
+
+class DeploymentFailed(LedgerError):
+    """A deployment step reverted (or would): what was done before it stays recorded."""
+
+    def __init__(self, step: str, reason: str, tx_hash: bytes | None = None) -> None:
+        sent = f" in transaction 0x{tx_hash.hex()}" if tx_hash else " (nothing was sent)"
+        super().__init__(f"step {step} failed{sent}: {reason}")
+        self.step = step
+        self.reason = reason
+        self.tx_hash = tx_hash
 
 
 class InvalidInput(LedgerError, ValueError):

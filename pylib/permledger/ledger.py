@@ -1,16 +1,22 @@
-"""A whole permledger system: authority, registry, compliance, tokens and cash, deployed and bound."""
+"""A whole permledger system: authority, registry, compliance, tokens and cash, deployed and bound.
+
+`Ledger.local()` deploys the system on an in-process chain; `Ledger.connect()` binds a system
+that `permledger deploy` put on a real node, from its manifest. Both run the same deployment
+plan (permledger.deployment.plan) and give the same typed drivers.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
-from eth_abi import encode
 from eth_typing import ChecksumAddress
 
-from permledger.binding import ContractBinding, canonical_type
 from permledger.chain import Account, Chain
+from permledger.deployment.config import ADMIN_TRANSFER_DELAY, DEV_ROLE_HOLDERS, development_config
+from permledger.deployment.executor import Deployment, compiler_record
+from permledger.deployment.manifest import Manifest
+from permledger.deployment.plan import CASH, TOKEN_PREFIX, system_plan, token_proxy
 from permledger.drivers import (
     EntitlementToken,
     IdentityRegistry,
@@ -18,49 +24,15 @@ from permledger.drivers import (
     Stablecoin,
     TransferCompliance,
 )
-from permledger.drivers.base import artifact
-from permledger.errors import ConfigurationError
+from permledger.errors import ConfigurationError, NodeUnreachable
 from permledger.local_chain import LocalChain
-from permledger.types import Role
+from permledger.rpc_chain import NodeUnavailable, RpcChain, RpcSettings
+from permledger.types import Role, TokenSpec
 
-ADMIN_TRANSFER_DELAY = 3 * 24 * 3600
-"""Seconds a new default admin of the authority waits before accepting (three days)."""
+__all__ = ["ADMIN_TRANSFER_DELAY", "ROLE_HOLDERS", "Ledger", "TokenSpec", "deploy_system"]
 
-ROLE_HOLDERS: Mapping[Role, str] = {
-    Role.ISSUER: "issuer",
-    Role.TRANSFER_AGENT: "agent",
-    Role.COMPLIANCE_OFFICER: "compliance",
-    Role.PAUSER: "pauser",
-    Role.UPGRADER: "upgrader",
-    Role.MASTER_MINTER: "master_minter",
-    Role.BLACKLISTER: "blacklister",
-    Role.RESCUER: "rescuer",
-}
+ROLE_HOLDERS: Mapping[Role, str] = DEV_ROLE_HOLDERS
 """Which named account holds each role on a local ledger: one duty per key."""
-
-
-@dataclass(frozen=True, slots=True)
-class TokenSpec:
-    """What a new entitlement token is."""
-
-    name: str = "Acme Corp Class A Shares"
-    symbol: str = "ACME"
-    decimals: int = 0
-    nominee: str = "Cede & Co."
-    security_id: str = "US0000000000"
-    terms_uri: str = "ipfs://acme-class-a-terms"
-    terms_hash: bytes = bytes(32)
-    investor_tracking: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class CashSpec:
-    """What the stablecoin is; `restricted` admits only the registry's eligible wallets."""
-
-    name: str = "Permledger USD"
-    symbol: str = "PUSD"
-    restricted: bool = False
-
 
 LOCAL_MINTER_ALLOWANCE = 10**15
 """What the named account `minter` may mint on a local ledger (one billion at six decimals)."""
@@ -78,17 +50,26 @@ class Ledger:
         compliance: ChecksumAddress,
         token_implementation: ChecksumAddress,
         tokens: Mapping[str, ChecksumAddress],
+        sender: Account | None = None,
         cash: ChecksumAddress | None = None,
     ) -> None:
-        """Bind an already deployed system on `chain`."""
+        """Bind an already deployed system on `chain`.
+
+        Drivers send as `sender` when given; otherwise as the named account that holds each
+        duty on a development chain (deployer, compliance), if the chain has it.
+        """
         self.chain = chain
         accounts = chain.accounts
-        self.authority = PermledgerAuthority(chain, authority, sender=accounts.get("deployer"))
-        self.registry = IdentityRegistry(chain, registry, sender=accounts.get("compliance"))
-        self.compliance = TransferCompliance(chain, compliance, sender=accounts.get("compliance"))
+        admin = sender or accounts.get("deployer")
+        officer = sender or accounts.get("compliance")
+        self.authority = PermledgerAuthority(chain, authority, sender=admin)
+        self.registry = IdentityRegistry(chain, registry, sender=officer)
+        self.compliance = TransferCompliance(chain, compliance, sender=officer)
         self.token_implementation = token_implementation
-        self.tokens = {symbol: EntitlementToken(chain, at) for symbol, at in tokens.items()}
-        self._cash = None if cash is None else Stablecoin(chain, cash)
+        self.tokens = {
+            symbol: EntitlementToken(chain, at, sender=sender) for symbol, at in tokens.items()
+        }
+        self._cash = None if cash is None else Stablecoin(chain, cash, sender=sender)
 
     @property
     def accounts(self) -> Mapping[str, Account]:
@@ -105,118 +86,110 @@ class Ledger:
         """The stablecoin.
 
         Raises:
-            ConfigurationError: none is deployed.
+            ConfigurationError: the deployment has none.
         """
         if self._cash is None:
-            raise ConfigurationError("this ledger has no stablecoin: call deploy_cash")
+            raise ConfigurationError("this ledger's deployment has no stablecoin")
         return self._cash
 
     @classmethod
-    def local(cls, spec: TokenSpec = TokenSpec(), *, chain: LocalChain | None = None) -> Ledger:
+    def local(cls, spec: TokenSpec = TokenSpec(), *, chain: LocalChain | None = None) -> Ledger:  # noqa: B008  (frozen)
         """Deploy the whole system, one token and the stablecoin on an in-process EVM with named,
         funded accounts; the account `minter` may mint `LOCAL_MINTER_ALLOWANCE`."""
-        ledger = deploy_system(chain or LocalChain(), spec)
-        accounts = ledger.accounts
-        ledger.cash.configure_minter(
-            accounts["minter"], LOCAL_MINTER_ALLOWANCE, sender=accounts["master_minter"]
-        )
-        return ledger
+        return deploy_system(chain or LocalChain(), spec)
 
-    def deploy_cash(self, spec: CashSpec = CashSpec()) -> Stablecoin:
-        """Deploy the stablecoin behind its proxy (it becomes `cash`)."""
-        registry = self.registry.address if spec.restricted else "0x" + "00" * 20
-        cash = _proxy(
-            self.chain,
-            self.accounts["deployer"],
-            _deploy(self.chain, self.accounts["deployer"], "Stablecoin"),
-            "Stablecoin",
-            "initialize",
-            spec.name,
-            spec.symbol,
-            self.authority.address,
-            registry,
+    @classmethod
+    def from_manifest(
+        cls, chain: Chain, manifest: Manifest, *, sender: Account | None = None
+    ) -> Ledger:
+        """Bind the system a manifest records on `chain`.
+
+        Raises:
+            ManifestError: the manifest lacks one of the core contracts.
+        """
+        return cls(
+            chain,
+            authority=manifest.address("authority"),
+            registry=manifest.address("identity_registry"),
+            compliance=manifest.address("transfer_compliance"),
+            token_implementation=manifest.address("entitlement_token_implementation"),
+            tokens={
+                name.removeprefix(TOKEN_PREFIX): address
+                for name, address in manifest.addresses().items()
+                if name.startswith(TOKEN_PREFIX)
+            },
+            sender=sender,
+            cash=manifest.addresses().get(CASH),
         )
-        self._cash = Stablecoin(self.chain, cash)
-        return self._cash
+
+    @classmethod
+    def connect(
+        cls,
+        rpc_url: str,
+        manifest: str | Path | Manifest,
+        account: Account | None = None,
+        *,
+        settings: RpcSettings | None = None,
+    ) -> Ledger:
+        """Bind a deployed system over JSON-RPC, signing locally as `account` (None: read only).
+
+        Raises:
+            NodeUnreachable: no node answers at `rpc_url`.
+            ManifestCorrupt: the manifest file is not a manifest.
+            ManifestChainMismatch: the manifest is for another chain.
+            ManifestError: it lacks one of the core contracts.
+        """
+        record = manifest if isinstance(manifest, Manifest) else Manifest.load(Path(manifest))
+        chain = RpcChain(rpc_url, [account] if account else [], settings)
+        try:
+            chain_id = chain.chain_id
+        except NodeUnavailable as error:
+            raise NodeUnreachable(f"no JSON-RPC node answers at {rpc_url}: {error}") from None
+        record.check_target(chain_id, record.deployer)
+        return cls.from_manifest(chain, record, sender=account)
 
     def deploy_token(self, spec: TokenSpec) -> EntitlementToken:
         """Deploy another token behind its own proxy, sharing the registry and compliance."""
+        addresses = _Addresses(
+            {
+                "authority": self.authority.address,
+                "identity_registry": self.registry.address,
+                "transfer_compliance": self.compliance.address,
+                "entitlement_token_implementation": self.token_implementation,
+            }
+        )
         deployer = self.accounts["deployer"]
-        params = (
-            spec.name,
-            spec.symbol,
-            spec.decimals,
-            self.authority.address,
-            self.registry.address,
-            self.compliance.address,
-            spec.nominee,
-            spec.security_id,
-            spec.terms_uri,
-            spec.terms_hash,
-            spec.investor_tracking,
-        )
-        token = _proxy(
-            self.chain,
-            deployer,
-            self.token_implementation,
-            "EntitlementToken",
-            "initialize",
-            params,
-        )
-        driver = EntitlementToken(self.chain, token)
+        _, initcode = token_proxy(spec).transaction(addresses, deployer.address)
+        driver = EntitlementToken(self.chain, self.chain.deploy(deployer, initcode))
         self.tokens[spec.symbol] = driver
         return driver
 
 
-def deploy_system(chain: Chain, spec: TokenSpec, cash: CashSpec = CashSpec()) -> Ledger:
-    """Deploy authority, registry, compliance, a first token and the stablecoin; hand each role
-    to its holder."""
+class _Addresses:
+    def __init__(self, known: Mapping[str, ChecksumAddress]) -> None:
+        self._known = known
+
+    def address(self, name: str) -> ChecksumAddress:
+        return self._known[name]
+
+
+def deploy_system(chain: Chain, spec: TokenSpec) -> Ledger:
+    """Run the deployment plan with the chain's named accounts as role holders.
+
+    The deployer keeps the default admin role; each other role goes to its named account, and
+    the master minter makes the account `minter` a minter of `LOCAL_MINTER_ALLOWANCE`.
+
+    Raises:
+        DeploymentFailed: a step reverted.
+    """
     accounts = chain.accounts
     deployer = accounts["deployer"]
-    authority = _deploy(
-        chain, deployer, "PermledgerAuthority", ADMIN_TRANSFER_DELAY, deployer.address
+    holders = {name: accounts[name].address for name in ROLE_HOLDERS.values()}
+    config = development_config(holders, (spec,))
+    manifest = Manifest(chain.chain_id, "development", deployer.address, compiler_record())
+    Deployment(chain, deployer, system_plan(config), manifest).run()
+    ledger = Ledger.from_manifest(chain, manifest)
+    ledger.cash.configure_minter(
+        accounts["minter"], LOCAL_MINTER_ALLOWANCE, sender=accounts["master_minter"]
     )
-    registry = _proxy(
-        chain,
-        deployer,
-        _deploy(chain, deployer, "IdentityRegistry"),
-        "IdentityRegistry",
-        "initialize",
-        authority,
-    )
-    compliance = _proxy(
-        chain,
-        deployer,
-        _deploy(chain, deployer, "TransferCompliance"),
-        "TransferCompliance",
-        "initialize",
-        authority,
-    )
-    token_implementation = _deploy(chain, deployer, "EntitlementToken")
-    ledger = Ledger(
-        chain,
-        authority=authority,
-        registry=registry,
-        compliance=compliance,
-        token_implementation=token_implementation,
-        tokens={},
-    )
-    for role, holder in ROLE_HOLDERS.items():
-        ledger.authority.grant_role(role, accounts[holder])
-    ledger.deploy_token(spec)
-    ledger.deploy_cash(cash)
     return ledger
-
-
-def _deploy(chain: Chain, sender: Account, contract: str, *args: Any) -> ChecksumAddress:
-    built = artifact(contract)
-    constructor = next((e for e in built.abi if e.get("type") == "constructor"), {"inputs": []})
-    types = [canonical_type(p) for p in constructor["inputs"]]
-    return chain.deploy(sender, built.bytecode + encode(types, list(args)))
-
-
-def _proxy(
-    chain: Chain, sender: Account, implementation: str, contract: str, initializer: str, *args: Any
-) -> ChecksumAddress:
-    init = ContractBinding(chain, implementation, artifact(contract).abi).encode(initializer, *args)
-    return _deploy(chain, sender, "ERC1967Proxy", implementation, init)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 
 class Role(bytes, enum.Enum):
@@ -139,3 +139,27 @@ class Restriction:
 def investor_id(reference: str) -> bytes:
     """A 32-byte investor id from the registrar's reference (its keccak-256 hash)."""
     return keccak(text=reference)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSpec:
+    """What a new entitlement token is."""
+
+    name: str = "Acme Corp Class A Shares"
+    symbol: str = "ACME"
+    decimals: int = 0
+    nominee: str = "Cede & Co."
+    security_id: str = "US0000000000"
+    terms_uri: str = "ipfs://acme-class-a-terms"
+    terms_hash: bytes = bytes(32)
+    investor_tracking: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CashSpec:
+    """What the stablecoin is; `restricted` admits only the identity registry's eligible wallets
+    (a tokenised deposit)."""
+
+    name: str = "Permledger USD"
+    symbol: str = "PUSD"
+    restricted: bool = False

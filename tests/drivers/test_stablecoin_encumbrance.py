@@ -238,7 +238,7 @@ class Model:
         elif op == "release":
             if amount > self.locks.get((a, b), 0):
                 return False
-            self.locks[a, b] -= amount
+            self.locks[a, b] = self.locks.get((a, b), 0) - amount
         else:  # transfer_from: `b` takes from `a` for `c`
             from_lock = min(self.locks.get((a, b), 0), amount)
             rest = amount - from_lock
@@ -263,7 +263,10 @@ OPERATIONS = st.lists(
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40,
+    deadline=None,
+    derandomize=True,  # a fixed sequence of examples, as the Foundry fuzzer's fixed seed
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(operations=OPERATIONS)
 def test_chain_matches_the_model(

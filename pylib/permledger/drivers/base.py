@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Any, ClassVar, Self
 
 from eth_typing import ChecksumAddress
-from eth_utils import is_checksum_address, is_hex_address, to_checksum_address
+from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_address
 
 from permledger.binding import Artifact, ContractBinding, ErrorDecoder, PreparedCall, calls
 from permledger.chain import Account, Chain, Receipt, TransactionReverted
