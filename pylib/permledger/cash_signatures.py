@@ -182,9 +182,12 @@ def recover(message: Message, domain: Domain, signature: Signature) -> ChecksumA
     """The address whose key made `signature` over `message` in `domain`; None if no key did."""
     signable = encode_typed_data(full_message=typed_data(message, domain))
     try:
-        return EthAccount.recover_message(signable, signature=signature.to_bytes())
+        signer: ChecksumAddress = EthAccount.recover_message(
+            signable, signature=signature.to_bytes()
+        )
     except (ValueError, BadSignature):
         return None
+    return signer
 
 
 def new_nonce() -> bytes:

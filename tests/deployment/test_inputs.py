@@ -13,8 +13,8 @@ from permledger.deployment.config import DEPLOYER, load_config
 from permledger.deployment.executor import compiler_record
 from permledger.deployment.keys import load_deployer
 from permledger.deployment.manifest import Manifest
-from permledger.deployment.plan import system_plan
-from permledger.types import Role
+from permledger.deployment.plan import CASH, DeployProxy, Ref, by_key, system_plan
+from permledger.types import CashSpec, Role
 
 KEY = "0x" + "11" * 32
 ADDRESS = EthAccount.from_key(KEY).address
@@ -76,6 +76,21 @@ def test_config_file_gives_roles_admin_tokens_and_networks(tmp_path: Path) -> No
                          f"begin default admin transfer to {ADDRESS}"]  # fmt: skip
 
 
+def test_config_file_gives_the_stablecoin(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[roles]\nmaster_minter = "deployer"\n[cash]\nname = "Acme Deposit"\nsymbol = "ADEP"\nrestricted = true\n'
+    )
+    config = load_config(path)
+    assert config.cash == CashSpec("Acme Deposit", "ADEP", restricted=True)
+    assert config.roles[Role.MASTER_MINTER] == (DEPLOYER,)
+    proxy = by_key(system_plan(config))[CASH]
+    assert isinstance(proxy, DeployProxy)
+    assert proxy.args == ("Acme Deposit", "ADEP", Ref("authority"), Ref("identity_registry"))
+    path.write_text("")
+    assert load_config(path).cash == CashSpec()
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
@@ -87,6 +102,9 @@ def test_config_file_gives_roles_admin_tokens_and_networks(tmp_path: Path) -> No
         ('network = "nowhere"', "not known"),
         ('[[tokens]]\nsymbol = "A"\n[[tokens]]\nsymbol = "A"', "unique"),
         ('[[tokens]]\nticker = "A"', "unknown fields"),
+        ('[cash]\ncurrency = "USD"', "cash has unknown fields"),
+        ("[cash]\nrestricted = 1", "cash.restricted must be true or false"),
+        ('[cash]\nsymbol = ""', "cash.name and cash.symbol"),
     ],
 )
 def test_bad_config_files_are_refused(tmp_path: Path, text: str, problem: str) -> None:

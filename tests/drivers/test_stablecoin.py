@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from eth_utils import keccak
 from tests.conftest import YEAR, Onboard
@@ -10,12 +12,16 @@ from tests.drivers.conftest import USD, send_raw
 from permledger import errors
 from permledger.binding import AbiFunction
 from permledger.chain import Account
+from permledger.deployment.config import development_config
+from permledger.deployment.executor import Deployment, compiler_record
+from permledger.deployment.manifest import Manifest
+from permledger.deployment.plan import system_plan
 from permledger.drivers import IdentityRegistry, Stablecoin
 from permledger.drivers.base import artifact
 from permledger.errors import CashCheck, CashRejected, InvalidInput, TransferRestricted
-from permledger.ledger import LOCAL_MINTER_ALLOWANCE, Ledger
+from permledger.ledger import LOCAL_MINTER_ALLOWANCE, ROLE_HOLDERS, Ledger
 from permledger.local_chain import LocalChain
-from permledger.types import CASH_MAX_SUPPLY, RestrictionCode, Role, investor_id
+from permledger.types import CASH_MAX_SUPPLY, CashSpec, RestrictionCode, Role, investor_id
 
 ORDER = keccak(text="court order 2025-CV-0042")
 
@@ -522,6 +528,26 @@ def test_deposit_restriction_can_be_lifted(
     assert deposit.identity_registry() is None
     deposit.using(alice).transfer(carol, 1)
     assert deposit.balance_of(carol) == 1
+
+
+def test_restricted_deployment_binds_the_registry() -> None:
+    chain = LocalChain()
+    accounts = chain.accounts
+    holders = {name: accounts[name].address for name in ROLE_HOLDERS.values()}
+    config = dataclasses.replace(
+        development_config(holders), cash=CashSpec("Acme Deposit", "ADEP", restricted=True)
+    )
+    manifest = Manifest(
+        chain.chain_id, "development", accounts["deployer"].address, compiler_record()
+    )
+    Deployment(chain, accounts["deployer"], system_plan(config), manifest).run()
+    ledger = Ledger.from_manifest(chain, manifest)
+    assert ledger.cash.identity_registry() == ledger.registry.address
+    assert (ledger.cash.name, ledger.cash.symbol) == ("Acme Deposit", "ADEP")
+    ledger.cash.configure_minter(accounts["minter"], 10, sender=accounts["master_minter"])
+    with pytest.raises(TransferRestricted) as raised:
+        ledger.cash.mint(accounts["alice"], 1, sender=accounts["minter"])
+    assert raised.value.code == RestrictionCode.RECEIVER_NOT_REGISTERED
 
 
 def test_set_identity_registry_refuses_a_non_contract_and_a_non_officer(

@@ -251,6 +251,20 @@ class Model:
         return True
 
 
+def act(cash: Stablecoin, op: str, a: Account, b: Account, c: Account, amount: int) -> None:
+    """Send `op` past the driver's pre-checks: the contract alone judges it."""
+    if op == "transfer":
+        cash.using(a).transfer(b, amount, check=False)
+    elif op == "approve":
+        cash.using(a).approve(b, amount, check=False)
+    elif op == "encumber":  # the driver refuses a zero amount before sending
+        send_raw(cash, "encumber", b.address, amount, sender=a)
+    elif op == "release":
+        cash.using(b).release(a, amount, check=False)
+    else:
+        cash.using(b).transfer_from(a, c, amount, check=False)
+
+
 OPERATIONS = st.lists(
     st.tuples(
         st.sampled_from(["transfer", "approve", "encumber", "release", "transfer_from"]),
@@ -278,21 +292,9 @@ def test_chain_matches_the_model(
         model = Model({name: cash.balance_of(account) for name, account in actors.items()})
         for op, (a, b, c), units in operations:
             amount = units * USD
-            driver = cash.using(actors[b] if op in ("release", "transfer_from") else actors[a])
-            send = {
-                "transfer": lambda: driver.transfer(actors[b], amount, check=False),
-                "approve": lambda: driver.approve(actors[b], amount, check=False),
-                "encumber": lambda: send_raw(
-                    cash, "encumber", actors[b].address, amount, sender=actors[a]
-                ),
-                "release": lambda: driver.release(actors[a], amount, check=False),
-                "transfer_from": lambda: driver.transfer_from(
-                    actors[a], actors[c], amount, check=False
-                ),
-            }[op]
             allowed = model.apply(op, a, b, c, amount)
             try:
-                send()
+                act(cash, op, actors[a], actors[b], actors[c], amount)
                 accepted = True
             except ContractRevert:
                 accepted = False

@@ -95,7 +95,7 @@ class SystemConfig:
     admin: Holder = DEPLOYER
     admin_transfer_delay: int = ADMIN_TRANSFER_DELAY
     tokens: tuple[TokenSpec, ...] = (TokenSpec(),)
-    cash: CashSpec = CashSpec()
+    cash: CashSpec = field(default_factory=CashSpec)
     network: str | None = None
     networks: Mapping[str, int] = field(default_factory=lambda: dict(NETWORKS))
 
@@ -222,7 +222,9 @@ def _cash(table: Mapping[str, Any]) -> CashSpec:
         raise ValueError(f"cash has unknown fields {sorted(unknown)}")
     spec = CashSpec(**table)
     if not isinstance(spec.name, str) or not isinstance(spec.symbol, str) or not spec.symbol:
-        raise ValueError(f"cash.name and cash.symbol must be strings, got {spec.name!r}, {spec.symbol!r}")
+        raise ValueError(
+            f"cash.name and cash.symbol must be strings, got {spec.name!r}, {spec.symbol!r}"
+        )
     if not isinstance(spec.restricted, bool):
         raise ValueError(f"cash.restricted must be true or false, got {spec.restricted!r}")
     return spec
