@@ -16,7 +16,8 @@ import {IERC7246} from "./IERC7246.sol";
 /// blacklister moves its available funds to a designated account; the pauser stops every
 /// movement. Holders sign EIP-2612 permits and EIP-3009 authorizations; takers such as a DvP
 /// escrow lock units in place with ERC-7246 encumbrances. Optionally (a tokenised deposit) only
-/// registered, unfrozen wallets with current KYC of the identity registry may send and receive.
+/// registered, unfrozen wallets with current KYC of the identity registry may send and receive
+/// (an encumbrance moves nothing, so it is not checked there; the taker's transfer is).
 /// Amounts are at most 2^120 - 1 base units.
 interface IStablecoin is IERC20Metadata, IERC20Permit, IERC3009, IERC7246, IERC1404, IERC165 {
     /// @notice `minter` may now mint up to `allowance` more units.
@@ -34,7 +35,7 @@ interface IStablecoin is IERC20Metadata, IERC20Permit, IERC3009, IERC7246, IERC1
     /// @notice Under the court order `orderReference`, `amount` moved from the blacklisted
     /// `account` to `to` (a `Transfer` is emitted too).
     event FundsSeized(address indexed account, address indexed to, uint256 amount, bytes32 indexed orderReference);
-    /// @notice Every movement, approval and encumbrance is stopped.
+    /// @notice Every movement and new encumbrance is stopped.
     event Paused(address account);
     /// @notice Movements resume.
     event Unpaused(address account);
@@ -117,7 +118,9 @@ interface IStablecoin is IERC20Metadata, IERC20Permit, IERC3009, IERC7246, IERC1
     /// Emits `Transfer` and `FundsSeized`.
     function seize(address account, address to, uint256 amount, bytes32 orderReference) external;
 
-    /// @notice Stops every movement, approval, permit and encumbrance; releases still work.
+    /// @notice Stops every movement (transfers, mints, burns, authorized transfers) and new
+    /// encumbrances. Approvals and permits go on, so that holders can revoke a spender during an
+    /// incident; so do releases, cancellations of authorizations and court-order seizures.
     /// Requirements: caller is the pauser.
     /// Emits `Paused`.
     function pause() external;
