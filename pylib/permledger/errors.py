@@ -13,6 +13,8 @@
           +-- ComplianceError       transfer rules (Compliance*)
           +-- TokenError            the entitlement token (Token*, ERC20*, ERC7943*)
           +-- UpgradeError          proxies and initializers (ERC1967*, UUPS*, ...)
+          +-- CallError             guarded and ERC-20 calls (ReentrancyGuard*, SafeERC20*)
+          +-- DistributionError     cash distributions (Distribution*)
           +-- PanicError            Panic(uint256): an assertion or arithmetic fault
           +-- UnknownRevert         revert data no ABI explains
 
@@ -98,6 +100,14 @@ class TokenError(ContractRevert):
 
 class UpgradeError(ContractRevert):
     """A proxy, upgrade or initializer check failed."""
+
+
+class CallError(ContractRevert):
+    """A re-entrant call was refused, or an ERC-20 call failed."""
+
+
+class DistributionError(ContractRevert):
+    """A cash distribution refused an announcement, payment or reclaim."""
 
 
 class PanicError(ContractRevert):
@@ -236,6 +246,59 @@ SafeCastOverflowedUintDowncast = _error(
     "SafeCastOverflowedUintDowncast", PanicError, "A value does not fit its type."
 )
 
+ReentrancyGuardReentrantCall = _error(
+    "ReentrancyGuardReentrantCall", CallError, "A guarded function was re-entered."
+)
+SafeERC20FailedOperation = _error(
+    "SafeERC20FailedOperation", CallError, "An ERC-20 transfer failed or returned false."
+)
+BlockingERC20Blocked = _error(
+    "BlockingERC20Blocked", CallError, "Test cash token: the account is blacklisted."
+)
+
+DistributionUnknown = _error(
+    "DistributionUnknown", DistributionError, "No distribution has this id (none announced)."
+)
+DistributionTokenInvalid = _error(
+    "DistributionTokenInvalid", DistributionError, "The token is not bound to this registry."
+)
+DistributionRecordDateNotPassed = _error(
+    "DistributionRecordDateNotPassed", DistributionError, "The record date has not passed."
+)
+DistributionNoHoldersOfRecord = _error(
+    "DistributionNoHoldersOfRecord", DistributionError, "Nobody held the token at the record date."
+)
+DistributionAmountInvalid = _error(
+    "DistributionAmountInvalid", DistributionError, "The amount is zero or above 2^96 - 1."
+)
+DistributionFundingMismatch = _error(
+    "DistributionFundingMismatch", DistributionError, "Less cash arrived than was announced."
+)
+DistributionDeadlineInvalid = _error(
+    "DistributionDeadlineInvalid", DistributionError, "The claim deadline is not in the future."
+)
+DistributionWalletNotRegistered = _error(
+    "DistributionWalletNotRegistered", DistributionError, "The wallet is not registered."
+)
+DistributionNothingOwed = _error(
+    "DistributionNothingOwed", DistributionError, "The investor held nothing at the record date."
+)
+DistributionAlreadyPaid = _error(
+    "DistributionAlreadyPaid", DistributionError, "The investor's share was already paid."
+)
+DistributionClaimPeriodOver = _error(
+    "DistributionClaimPeriodOver", DistributionError, "The claim deadline has passed."
+)
+DistributionClaimPeriodOpen = _error(
+    "DistributionClaimPeriodOpen", DistributionError, "The claim deadline has not passed."
+)
+DistributionShareExceedsFunds = _error(
+    "DistributionShareExceedsFunds", DistributionError, "A share exceeds the unreserved funds."
+)
+DistributionNothingToReclaim = _error(
+    "DistributionNothingToReclaim", DistributionError, "Nothing is left to reclaim."
+)
+
 ERROR_CLASSES: dict[str, type[ContractRevert]] = {
     name: cls
     for name, cls in globals().items()
@@ -250,6 +313,8 @@ ERROR_CLASSES: dict[str, type[ContractRevert]] = {
         "ComplianceError",
         "TokenError",
         "UpgradeError",
+        "CallError",
+        "DistributionError",
         "PanicError",
         "UnknownRevert",
     }

@@ -18,6 +18,8 @@ from permledger.drivers import (
     TransferCompliance,
 )
 from permledger.drivers.base import artifact
+from permledger.drivers.distributions import Distributions
+from permledger.errors import ConfigurationError
 from permledger.local_chain import LocalChain
 from permledger.types import Role
 
@@ -30,6 +32,9 @@ ROLE_HOLDERS: Mapping[Role, str] = {
     Role.COMPLIANCE_OFFICER: "compliance",
     Role.PAUSER: "pauser",
     Role.UPGRADER: "upgrader",
+    Role.NAV_ADMINISTRATOR: "administrator",
+    Role.CLEARING_AGENT: "clearing",
+    Role.PRICE_FEEDER: "feeder",
 }
 """Which named account holds each role on a local ledger: one duty per key."""
 
@@ -60,6 +65,7 @@ class Ledger:
         compliance: ChecksumAddress,
         token_implementation: ChecksumAddress,
         tokens: Mapping[str, ChecksumAddress],
+        lifecycle: Mapping[str, ChecksumAddress] | None = None,
     ) -> None:
         """Bind an already deployed system on `chain`."""
         self.chain = chain
@@ -69,6 +75,8 @@ class Ledger:
         self.compliance = TransferCompliance(chain, compliance, sender=accounts.get("compliance"))
         self.token_implementation = token_implementation
         self.tokens = {symbol: EntitlementToken(chain, at) for symbol, at in tokens.items()}
+        self.lifecycle = dict(lifecycle or {})
+        """Lifecycle contracts by name (see `deploy_lifecycle`)."""
 
     @property
     def accounts(self) -> Mapping[str, Account]:
@@ -79,6 +87,22 @@ class Ledger:
     def token(self) -> EntitlementToken:
         """The first token deployed."""
         return next(iter(self.tokens.values()))
+
+    @property
+    def distributions(self) -> Distributions:
+        """Cash distributions, sending as the issuer.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return Distributions(
+            self.chain, self._lifecycle("Distributions"), sender=self.accounts.get("issuer")
+        )
+
+    def _lifecycle(self, name: str) -> ChecksumAddress:
+        if name not in self.lifecycle:
+            raise ConfigurationError(f"this ledger has no {name} contract")
+        return self.lifecycle[name]
 
     @classmethod
     def local(cls, spec: TokenSpec = TokenSpec(), *, chain: LocalChain | None = None) -> Ledger:
@@ -149,7 +173,19 @@ def deploy_system(chain: Chain, spec: TokenSpec) -> Ledger:
     for role, holder in ROLE_HOLDERS.items():
         ledger.authority.grant_role(role, accounts[holder])
     ledger.deploy_token(spec)
+    ledger.lifecycle.update(deploy_lifecycle(chain, deployer, ledger.authority, registry=registry))
     return ledger
+
+
+def deploy_lifecycle(
+    chain: Chain, deployer: Account, authority: PermledgerAuthority, *, registry: ChecksumAddress
+) -> dict[str, ChecksumAddress]:
+    """Deploy the lifecycle contracts behind their proxies; their addresses by name."""
+    deployed: dict[str, ChecksumAddress] = {}
+    for name, args in (("Distributions", (authority.address, registry)),):
+        implementation = _deploy(chain, deployer, name)
+        deployed[name] = _proxy(chain, deployer, implementation, name, "initialize", *args)
+    return deployed
 
 
 def _deploy(chain: Chain, sender: Account, contract: str, *args: Any) -> ChecksumAddress:

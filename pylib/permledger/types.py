@@ -17,6 +17,9 @@ class Role(bytes, enum.Enum):
     COMPLIANCE_OFFICER = keccak(text="permledger.role.compliance-officer")
     PAUSER = keccak(text="permledger.role.pauser")
     UPGRADER = keccak(text="permledger.role.upgrader")
+    NAV_ADMINISTRATOR = keccak(text="permledger.role.nav-administrator")
+    CLEARING_AGENT = keccak(text="permledger.role.clearing-agent")
+    PRICE_FEEDER = keccak(text="permledger.role.price-feeder")
 
 
 class InvestorClass(enum.IntEnum):
