@@ -10,6 +10,7 @@ import {Roles} from "../access/Roles.sol";
 import {IDistributions} from "../interfaces/IDistributions.sol";
 import {IEntitlementToken} from "../interfaces/IEntitlementToken.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+import {Holders} from "../libraries/Holders.sol";
 import {WalletRecord} from "../types/WalletRecord.sol";
 
 /// @title Distributions
@@ -71,7 +72,7 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
         DistributionsStorage storage $ = _storage();
         require(amount != 0 && amount <= type(uint96).max, DistributionAmountInvalid(amount));
         require(claimDeadline > block.timestamp, DistributionDeadlineInvalid(claimDeadline, block.timestamp));
-        require(_boundToRegistry(token, address($.registry)), DistributionTokenInvalid(token));
+        require(Holders.isBoundTo(token, address($.registry)), DistributionTokenInvalid(token));
         uint256 supply;
         try IEntitlementToken(token).totalSupplyAt(recordId) returns (uint256 s) {
             supply = s;
@@ -179,13 +180,12 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
         view
         returns (Payment memory p)
     {
-        WalletRecord record = WalletRecord.wrap($.registry.walletRecord(wallet));
+        WalletRecord record;
+        (record, p.investorId) = Holders.lookUp($.registry, wallet);
         require(record.registered(), DistributionWalletNotRegistered(wallet));
-        uint32 number = record.investorNumber();
         p.distributionId = distributionId;
         p.wallet = wallet;
-        p.investorId = $.registry.investorIdOf(number);
-        p.paidBit = 2 * uint256(number);
+        p.paidBit = 2 * uint256(record.investorNumber());
         p.held = $.status[distributionId].get(p.paidBit + 1);
         p.frozen = record.frozen();
         p.share = _share(d, p.investorId);
@@ -232,13 +232,6 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
     function _share(Distribution storage d, bytes32 investorId) private view returns (uint256) {
         uint256 balance = IEntitlementToken(d.token).investorBalanceAt(investorId, d.recordId);
         return uint256(d.funded) * balance / d.supplyAtRecord;
-    }
-
-    /// @dev Whether `token` answers `identityRegistry()` with `registry`; false for anything that
-    /// cannot answer (an account without code, a contract without the function).
-    function _boundToRegistry(address token, address registry) private view returns (bool) {
-        (bool ok, bytes memory answer) = token.staticcall(abi.encodeCall(IEntitlementToken.identityRegistry, ()));
-        return ok && answer.length == 32 && abi.decode(answer, (uint256)) == uint256(uint160(registry));
     }
 
     function _existing(DistributionsStorage storage $, uint256 distributionId)

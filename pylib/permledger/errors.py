@@ -15,6 +15,8 @@
           +-- UpgradeError          proxies and initializers (ERC1967*, UUPS*, ...)
           +-- CallError             guarded and ERC-20 calls (ReentrancyGuard*, SafeERC20*)
           +-- DistributionError     cash distributions (Distribution*)
+          +-- VoteError             holder votes (Vote*)
+          +-- DisclosureError       disclosure documents (Disclosure*)
           +-- PanicError            Panic(uint256): an assertion or arithmetic fault
           +-- UnknownRevert         revert data no ABI explains
 
@@ -108,6 +110,14 @@ class CallError(ContractRevert):
 
 class DistributionError(ContractRevert):
     """A cash distribution refused an announcement, payment or reclaim."""
+
+
+class VoteError(ContractRevert):
+    """A proposal or a vote was refused."""
+
+
+class DisclosureError(ContractRevert):
+    """A disclosure document operation was refused."""
 
 
 class PanicError(ContractRevert):
@@ -299,6 +309,32 @@ DistributionNothingToReclaim = _error(
     "DistributionNothingToReclaim", DistributionError, "Nothing is left to reclaim."
 )
 
+VoteProposalUnknown = _error("VoteProposalUnknown", VoteError, "No proposal has this id.")
+VoteTokenInvalid = _error("VoteTokenInvalid", VoteError, "The token is not bound to this registry.")
+VoteRecordDateNotPassed = _error(
+    "VoteRecordDateNotPassed", VoteError, "The record date has not passed."
+)
+VoteNoHoldersOfRecord = _error(
+    "VoteNoHoldersOfRecord", VoteError, "Nobody held the token at the record date."
+)
+VoteWindowInvalid = _error(
+    "VoteWindowInvalid", VoteError, "The window is empty or starts in the past."
+)
+VoteQuorumInvalid = _error("VoteQuorumInvalid", VoteError, "The quorum is not 1-10,000 bps.")
+VoteNotOpen = _error("VoteNotOpen", VoteError, "The vote is outside the voting window.")
+VoteWalletNotRegistered = _error(
+    "VoteWalletNotRegistered", VoteError, "The wallet is not registered."
+)
+VoteAlreadyCast = _error("VoteAlreadyCast", VoteError, "The investor has already voted.")
+VoteNoWeight = _error("VoteNoWeight", VoteError, "The investor held nothing at the record date.")
+
+DisclosureDocumentInvalid = _error(
+    "DisclosureDocumentInvalid", DisclosureError, "The name is zero or the URI empty."
+)
+DisclosureDocumentUnknown = _error(
+    "DisclosureDocumentUnknown", DisclosureError, "The token has no document of this name."
+)
+
 ERROR_CLASSES: dict[str, type[ContractRevert]] = {
     name: cls
     for name, cls in globals().items()
@@ -315,6 +351,8 @@ ERROR_CLASSES: dict[str, type[ContractRevert]] = {
         "UpgradeError",
         "CallError",
         "DistributionError",
+        "VoteError",
+        "DisclosureError",
         "PanicError",
         "UnknownRevert",
     }

@@ -17,7 +17,9 @@ from permledger.drivers import (
     PermledgerAuthority,
     TransferCompliance,
 )
+from permledger.drivers.ballots import Ballots
 from permledger.drivers.base import artifact
+from permledger.drivers.disclosures import Disclosures
 from permledger.drivers.distributions import Distributions
 from permledger.errors import ConfigurationError
 from permledger.local_chain import LocalChain
@@ -97,6 +99,26 @@ class Ledger:
         """
         return Distributions(
             self.chain, self._lifecycle("Distributions"), sender=self.accounts.get("issuer")
+        )
+
+    @property
+    def ballots(self) -> Ballots:
+        """Holder votes, sending as the issuer.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return Ballots(self.chain, self._lifecycle("Ballots"), sender=self.accounts.get("issuer"))
+
+    @property
+    def disclosures(self) -> Disclosures:
+        """Disclosure documents, sending as the issuer.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return Disclosures(
+            self.chain, self._lifecycle("Disclosures"), sender=self.accounts.get("issuer")
         )
 
     def _lifecycle(self, name: str) -> ChecksumAddress:
@@ -182,7 +204,12 @@ def deploy_lifecycle(
 ) -> dict[str, ChecksumAddress]:
     """Deploy the lifecycle contracts behind their proxies; their addresses by name."""
     deployed: dict[str, ChecksumAddress] = {}
-    for name, args in (("Distributions", (authority.address, registry)),):
+    contracts: tuple[tuple[str, tuple[Any, ...]], ...] = (
+        ("Distributions", (authority.address, registry)),
+        ("Ballots", (authority.address, registry)),
+        ("Disclosures", (authority.address,)),
+    )
+    for name, args in contracts:
         implementation = _deploy(chain, deployer, name)
         deployed[name] = _proxy(chain, deployer, implementation, name, "initialize", *args)
     return deployed
