@@ -17,6 +17,7 @@
           +-- DistributionError     cash distributions (Distribution*)
           +-- VoteError             holder votes (Vote*)
           +-- DisclosureError       disclosure documents (Disclosure*)
+          +-- RedemptionError       fund redemptions at NAV (Redemption*)
           +-- PanicError            Panic(uint256): an assertion or arithmetic fault
           +-- UnknownRevert         revert data no ABI explains
 
@@ -118,6 +119,10 @@ class VoteError(ContractRevert):
 
 class DisclosureError(ContractRevert):
     """A disclosure document operation was refused."""
+
+
+class RedemptionError(ContractRevert):
+    """A fund setting, NAV, redemption request or settlement was refused."""
 
 
 class PanicError(ContractRevert):
@@ -335,6 +340,52 @@ DisclosureDocumentUnknown = _error(
     "DisclosureDocumentUnknown", DisclosureError, "The token has no document of this name."
 )
 
+RedemptionCutoffInvalid = _error(
+    "RedemptionCutoffInvalid", RedemptionError, "The cut-off is not in the future."
+)
+RedemptionCutoffNotReached = _error(
+    "RedemptionCutoffNotReached", RedemptionError, "The cut-off has not come: too early to settle."
+)
+RedemptionCutoffPassed = _error(
+    "RedemptionCutoffPassed", RedemptionError, "The cut-off has passed: too late to cancel."
+)
+RedemptionDealingClosed = _error(
+    "RedemptionDealingClosed", RedemptionError, "No dealing is open for requests."
+)
+RedemptionFundInvalid = _error(
+    "RedemptionFundInvalid", RedemptionError, "The cash token or the treasury is zero."
+)
+RedemptionFundUnknown = _error(
+    "RedemptionFundUnknown", RedemptionError, "The token has no fund configured."
+)
+RedemptionNavInvalid = _error(
+    "RedemptionNavInvalid",
+    RedemptionError,
+    "The NAV is zero, dated in the future or before the last.",
+)
+RedemptionNavStale = _error(
+    "RedemptionNavStale",
+    RedemptionError,
+    "The NAV is older than the cut-off or maturity it must price.",
+)
+RedemptionNotMatured = _error(
+    "RedemptionNotMatured", RedemptionError, "The fund has no maturity, or it has not come."
+)
+RedemptionNotRequester = _error(
+    "RedemptionNotRequester", RedemptionError, "Only the requesting wallet may cancel."
+)
+RedemptionRequestClosed = _error(
+    "RedemptionRequestClosed", RedemptionError, "The request is no longer pending."
+)
+RedemptionRequestUnknown = _error(
+    "RedemptionRequestUnknown", RedemptionError, "No request has this id."
+)
+RedemptionUnitsInvalid = _error(
+    "RedemptionUnitsInvalid",
+    RedemptionError,
+    "Zero units, or more than the wallet can still redeem.",
+)
+
 ERROR_CLASSES: dict[str, type[ContractRevert]] = {
     name: cls
     for name, cls in globals().items()
@@ -353,6 +404,7 @@ ERROR_CLASSES: dict[str, type[ContractRevert]] = {
         "DistributionError",
         "VoteError",
         "DisclosureError",
+        "RedemptionError",
         "PanicError",
         "UnknownRevert",
     }

@@ -21,6 +21,7 @@ from permledger.drivers.ballots import Ballots
 from permledger.drivers.base import artifact
 from permledger.drivers.disclosures import Disclosures
 from permledger.drivers.distributions import Distributions
+from permledger.drivers.redemptions import Redemptions
 from permledger.errors import ConfigurationError
 from permledger.local_chain import LocalChain
 from permledger.types import Role
@@ -121,6 +122,17 @@ class Ledger:
             self.chain, self._lifecycle("Disclosures"), sender=self.accounts.get("issuer")
         )
 
+    @property
+    def redemptions(self) -> Redemptions:
+        """Fund redemptions at NAV, sending as the NAV administrator.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return Redemptions(
+            self.chain, self._lifecycle("Redemptions"), sender=self.accounts.get("administrator")
+        )
+
     def _lifecycle(self, name: str) -> ChecksumAddress:
         if name not in self.lifecycle:
             raise ConfigurationError(f"this ledger has no {name} contract")
@@ -208,10 +220,13 @@ def deploy_lifecycle(
         ("Distributions", (authority.address, registry)),
         ("Ballots", (authority.address, registry)),
         ("Disclosures", (authority.address,)),
+        ("Redemptions", (authority.address,)),
     )
     for name, args in contracts:
         implementation = _deploy(chain, deployer, name)
         deployed[name] = _proxy(chain, deployer, implementation, name, "initialize", *args)
+    # Settlement burns the redeemed shares; the token's burn asks for the issuer role.
+    authority.grant_role(Role.ISSUER, deployed["Redemptions"], sender=deployer)
     return deployed
 
 
