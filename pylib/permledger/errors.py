@@ -18,6 +18,7 @@
           +-- VoteError             holder votes (Vote*)
           +-- DisclosureError       disclosure documents (Disclosure*)
           +-- RedemptionError       fund redemptions at NAV (Redemption*)
+          +-- CollateralError       collateral vault and price feed (Vault*, PriceFeed*)
           +-- PanicError            Panic(uint256): an assertion or arithmetic fault
           +-- UnknownRevert         revert data no ABI explains
 
@@ -123,6 +124,10 @@ class DisclosureError(ContractRevert):
 
 class RedemptionError(ContractRevert):
     """A fund setting, NAV, redemption request or settlement was refused."""
+
+
+class CollateralError(ContractRevert):
+    """The collateral vault or its price feed refused an operation."""
 
 
 class PanicError(ContractRevert):
@@ -386,6 +391,51 @@ RedemptionUnitsInvalid = _error(
     "Zero units, or more than the wallet can still redeem.",
 )
 
+VaultAmountInvalid = _error(
+    "VaultAmountInvalid", CollateralError, "Zero, or more than the position."
+)
+VaultAssetConfigInvalid = _error(
+    "VaultAssetConfigInvalid",
+    CollateralError,
+    "Haircut >= 10,000 bps, zero age limit, or 64 assets listed.",
+)
+VaultAssetNotListed = _error("VaultAssetNotListed", CollateralError, "The asset is not listed.")
+VaultCureWindowOpen = _error(
+    "VaultCureWindowOpen", CollateralError, "The cure deadline has not passed."
+)
+VaultDepositShortfall = _error(
+    "VaultDepositShortfall", CollateralError, "Fewer units arrived than were deposited."
+)
+VaultMarginCallOpen = _error(
+    "VaultMarginCallOpen", CollateralError, "A margin call is already open."
+)
+VaultMarginSufficient = _error(
+    "VaultMarginSufficient", CollateralError, "The value covers the requirement."
+)
+VaultNoMarginCall = _error("VaultNoMarginCall", CollateralError, "No margin call is open.")
+VaultPriceStale = _error(
+    "VaultPriceStale", CollateralError, "A price is missing or older than the asset's limit."
+)
+VaultRecipientRejected = _error(
+    "VaultRecipientRejected", CollateralError, "The recipient fails the asset's transfer rules."
+)
+VaultWithdrawalExceedsExcess = _error(
+    "VaultWithdrawalExceedsExcess",
+    CollateralError,
+    "The withdrawal would leave the value below the requirement.",
+)
+PriceFeedPriceInvalid = _error("PriceFeedPriceInvalid", CollateralError, "A price of zero.")
+EncumberableInsufficientAvailable = _error(
+    "EncumberableInsufficientAvailable",
+    CollateralError,
+    "Test token: the available balance is too small.",
+)
+EncumberableInsufficientEncumbrance = _error(
+    "EncumberableInsufficientEncumbrance",
+    CollateralError,
+    "Test token: the taker holds too little encumbrance.",
+)
+
 ERROR_CLASSES: dict[str, type[ContractRevert]] = {
     name: cls
     for name, cls in globals().items()
@@ -405,6 +455,7 @@ ERROR_CLASSES: dict[str, type[ContractRevert]] = {
         "VoteError",
         "DisclosureError",
         "RedemptionError",
+        "CollateralError",
         "PanicError",
         "UnknownRevert",
     }

@@ -19,8 +19,10 @@ from permledger.drivers import (
 )
 from permledger.drivers.ballots import Ballots
 from permledger.drivers.base import artifact
+from permledger.drivers.collateral_vault import CollateralVault
 from permledger.drivers.disclosures import Disclosures
 from permledger.drivers.distributions import Distributions
+from permledger.drivers.price_feed import PriceFeed
 from permledger.drivers.redemptions import Redemptions
 from permledger.errors import ConfigurationError
 from permledger.local_chain import LocalChain
@@ -28,6 +30,9 @@ from permledger.types import Role
 
 ADMIN_TRANSFER_DELAY = 3 * 24 * 3600
 """Seconds a new default admin of the authority waits before accepting (three days)."""
+
+CURE_WINDOW = 24 * 3600
+"""Seconds an account has to cure a margin call on a local ledger (one day)."""
 
 ROLE_HOLDERS: Mapping[Role, str] = {
     Role.ISSUER: "issuer",
@@ -133,6 +138,28 @@ class Ledger:
             self.chain, self._lifecycle("Redemptions"), sender=self.accounts.get("administrator")
         )
 
+    @property
+    def vault(self) -> CollateralVault:
+        """The collateral vault, sending as the clearing agent.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return CollateralVault(
+            self.chain, self._lifecycle("CollateralVault"), sender=self.accounts.get("clearing")
+        )
+
+    @property
+    def price_feed(self) -> PriceFeed:
+        """The collateral price feed, sending as the price feeder.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return PriceFeed(
+            self.chain, self._lifecycle("PriceFeed"), sender=self.accounts.get("feeder")
+        )
+
     def _lifecycle(self, name: str) -> ChecksumAddress:
         if name not in self.lifecycle:
             raise ConfigurationError(f"this ledger has no {name} contract")
@@ -221,10 +248,16 @@ def deploy_lifecycle(
         ("Ballots", (authority.address, registry)),
         ("Disclosures", (authority.address,)),
         ("Redemptions", (authority.address,)),
+        ("PriceFeed", (authority.address,)),
     )
     for name, args in contracts:
         implementation = _deploy(chain, deployer, name)
         deployed[name] = _proxy(chain, deployer, implementation, name, "initialize", *args)
+    vault_args = (authority.address, deployed["PriceFeed"], CURE_WINDOW)
+    vault = _deploy(chain, deployer, "CollateralVault")
+    deployed["CollateralVault"] = _proxy(
+        chain, deployer, vault, "CollateralVault", "initialize", *vault_args
+    )
     # Settlement burns the redeemed shares; the token's burn asks for the issuer role.
     authority.grant_role(Role.ISSUER, deployed["Redemptions"], sender=deployer)
     return deployed
