@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from permledger.binding import encode
 from permledger.chain import Account
+from permledger.drivers.ballots import Support
 from permledger.drivers.base import artifact
 from permledger.drivers.erc20 import ERC20
 from permledger.ledger import CURE_WINDOW, Ledger
@@ -103,7 +104,7 @@ def _per_holder_operations() -> dict[str, int]:
         uri="ipfs://bench",
         description_hash=bytes(32),
     )
-    ballots.cast_vote(pid, 1, sender=alice)
+    ballots.cast_vote(pid, Support.FOR, sender=alice)
     gas["vote.cast"] = ballots._send_checked("castVote", pid, 1, sender=bob).gas_used
 
     redemptions = ledger.redemptions

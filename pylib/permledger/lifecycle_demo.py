@@ -14,8 +14,9 @@ from permledger.drivers.ballots import Support
 from permledger.drivers.base import artifact
 from permledger.drivers.erc20 import ERC20
 from permledger.drivers.redemptions import NAV_SCALE
-from permledger.errors import DistributionAlreadyPaid
+from permledger.errors import ConfigurationError, DistributionAlreadyPaid
 from permledger.ledger import CURE_WINDOW, Ledger
+from permledger.local_chain import LocalChain
 
 DAY = 24 * 3600
 PRICE_SCALE = 10**18
@@ -24,6 +25,8 @@ PRICE_SCALE = 10**18
 def lifecycle(ledger: Ledger, holders: tuple[str, ...], say: Callable[[str], None] = print) -> None:
     """Run the lifecycle section against `ledger`, whose named `holders` hold its token."""
     chain, token, a = ledger.chain, ledger.token, ledger.accounts
+    if not isinstance(chain, LocalChain):
+        raise ConfigurationError("the lifecycle demo moves the clock: it needs a LocalChain")
     issuer, agent, clearing = a["issuer"], a["agent"], a["clearing"]
     built = artifact("PlainERC20")
     cash = ERC20(
