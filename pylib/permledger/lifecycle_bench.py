@@ -30,7 +30,7 @@ def measure_lifecycle_gas(holder_counts: tuple[int, ...] = HOLDER_COUNTS) -> dic
     return gas
 
 
-def _setup(holders: int) -> tuple[LocalChain, Ledger, ERC20, list[Account], int]:
+def _setup(holders: int) -> tuple[LocalChain, Ledger, ERC20, int]:
     """A ledger with `holders` investors holding 10 units each and a passed record date."""
     chain = LocalChain()
     ledger = Ledger.local(chain=chain)
@@ -56,7 +56,7 @@ def _setup(holders: int) -> tuple[LocalChain, Ledger, ERC20, list[Account], int]
     cash = ERC20(
         chain, chain.deploy(issuer, built.bytecode + encode(["uint256"], [10**30])), sender=issuer
     )
-    return chain, ledger, cash, wallets, record
+    return chain, ledger, cash, record
 
 
 def _announce(ledger: Ledger, cash: ERC20, chain: LocalChain, record: int) -> int:
@@ -75,13 +75,13 @@ def _announce(ledger: Ledger, cash: ERC20, chain: LocalChain, record: int) -> in
 
 def _announce_with_holders(holders: int) -> int:
     """Announce and fund a second distribution (the contract already holds cash)."""
-    chain, ledger, cash, _, record = _setup(holders)
+    chain, ledger, cash, record = _setup(holders)
     _announce(ledger, cash, chain, record)
     return _announce(ledger, cash, chain, record)
 
 
 def _per_holder_operations() -> dict[str, int]:
-    chain, ledger, cash, wallets, record = _setup(6)
+    chain, ledger, cash, record = _setup(6)
     a = chain.accounts
     alice, bob, carol = a["alice"], a["bob"], a["carol"]
     for holder in (alice, bob, carol):
