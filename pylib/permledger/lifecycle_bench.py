@@ -9,7 +9,6 @@ OpenZeppelin ERC-20 until the stablecoin lands.
 from __future__ import annotations
 
 from permledger.binding import encode
-from permledger.chain import Account
 from permledger.drivers.ballots import Support
 from permledger.drivers.base import artifact
 from permledger.drivers.erc20 import ERC20
