@@ -9,10 +9,10 @@ OpenZeppelin ERC-20 until the stablecoin lands.
 from __future__ import annotations
 
 from permledger.binding import encode
+from permledger.deployment.config import CURE_WINDOW
 from permledger.drivers.ballots import Support
 from permledger.drivers.base import artifact
 from permledger.drivers.erc20 import ERC20
-from permledger.deployment.config import CURE_WINDOW
 from permledger.ledger import Ledger
 from permledger.local_chain import LocalChain
 from permledger.types import InvestorClass, investor_id

@@ -10,12 +10,12 @@ from collections.abc import Callable
 
 from permledger.binding import encode
 from permledger.cap_table import CapTable
+from permledger.deployment.config import CURE_WINDOW
 from permledger.drivers.ballots import Support
 from permledger.drivers.base import artifact
 from permledger.drivers.erc20 import ERC20
 from permledger.drivers.redemptions import NAV_SCALE
 from permledger.errors import ConfigurationError, DistributionAlreadyPaid
-from permledger.deployment.config import CURE_WINDOW
 from permledger.ledger import Ledger
 from permledger.local_chain import LocalChain
 

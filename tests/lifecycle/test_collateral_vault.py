@@ -8,11 +8,12 @@ from tests.lifecycle.conftest import BlockingCash
 from permledger import errors
 from permledger.binding import encode
 from permledger.chain import Account
+from permledger.deployment.config import CURE_WINDOW
 from permledger.drivers.base import artifact
 from permledger.drivers.collateral_vault import CollateralVault, MarginState
 from permledger.drivers.erc20 import ERC20
 from permledger.drivers.price_feed import PRICE_SCALE, PriceFeed
-from permledger.ledger import CURE_WINDOW, Ledger
+from permledger.ledger import Ledger
 from permledger.local_chain import LocalChain
 
 HOUR = 3600
