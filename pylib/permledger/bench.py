@@ -16,6 +16,7 @@ from permledger.bench_harness import permledger_tps, web3_default_tps
 from permledger.chain import Receipt
 from permledger.drivers.base import artifact
 from permledger.ledger import Ledger, TokenSpec
+from permledger.lifecycle_bench import measure_lifecycle_gas
 from permledger.local_chain import LocalChain
 from permledger.types import ELIGIBILITY_RULES, EVERY_RULE, InvestorClass, investor_id
 
@@ -123,6 +124,7 @@ def run(
     results: dict[str, dict[str, float]] = json.loads(output.read_text()) if output.exists() else {}
     results.setdefault("gas", {}).update(measure_gas())
     results["gas"].update(measure_cash_gas())
+    results["gas"].update(measure_lifecycle_gas())
     results.setdefault("harness", {}).update(measure_throughput())
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

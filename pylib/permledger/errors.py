@@ -24,6 +24,12 @@
           +-- TokenError            the entitlement token (Token*, ERC20*, ERC7943*)
           +-- CashError             the stablecoin (Cash*, ERC2612*, ECDSA*, nonces, SafeERC20)
           +-- UpgradeError          proxies and initializers (ERC1967*, UUPS*, ...)
+          +-- CallError             guarded and ERC-20 calls (ReentrancyGuard*, SafeERC20*)
+          +-- DistributionError     cash distributions (Distribution*)
+          +-- VoteError             holder votes (Vote*)
+          +-- DisclosureError       disclosure documents (Disclosure*)
+          +-- RedemptionError       fund redemptions at NAV (Redemption*)
+          +-- CollateralError       collateral vault and price feed (Vault*, PriceFeed*)
           +-- PanicError            Panic(uint256): an assertion or arithmetic fault
           +-- UnknownRevert         revert data no ABI explains
 
@@ -209,6 +215,30 @@ class UpgradeError(ContractRevert):
     """A proxy, upgrade or initializer check failed."""
 
 
+class CallError(ContractRevert):
+    """A re-entrant call was refused, or an ERC-20 call failed."""
+
+
+class DistributionError(ContractRevert):
+    """A cash distribution refused an announcement, payment or reclaim."""
+
+
+class VoteError(ContractRevert):
+    """A proposal or a vote was refused."""
+
+
+class DisclosureError(ContractRevert):
+    """A disclosure document operation was refused."""
+
+
+class RedemptionError(ContractRevert):
+    """A fund setting, NAV, redemption request or settlement was refused."""
+
+
+class CollateralError(ContractRevert):
+    """The collateral vault or its price feed refused an operation."""
+
+
 class PanicError(ContractRevert):
     """Panic(uint256): an assertion, overflow or division by zero in a contract."""
 
@@ -377,9 +407,6 @@ ECDSAInvalidSignatureLength = _error(
 ECDSAInvalidSignatureS = _error(
     "ECDSAInvalidSignatureS", CashError, "The signature's s is in the upper half order."
 )
-SafeERC20FailedOperation = _error(
-    "SafeERC20FailedOperation", CashError, "A token transfer failed or returned false."
-)
 
 ERC1967InvalidImplementation = _error(
     "ERC1967InvalidImplementation", UpgradeError, "Not a contract."
@@ -393,6 +420,176 @@ AddressEmptyCode = _error("AddressEmptyCode", UpgradeError, "Delegate target has
 FailedCall = _error("FailedCall", UpgradeError, "A low-level call failed.")
 SafeCastOverflowedUintDowncast = _error(
     "SafeCastOverflowedUintDowncast", PanicError, "A value does not fit its type."
+)
+
+ReentrancyGuardReentrantCall = _error(
+    "ReentrancyGuardReentrantCall", CallError, "A guarded function was re-entered."
+)
+SafeERC20FailedOperation = _error(
+    "SafeERC20FailedOperation", CallError, "An ERC-20 transfer failed or returned false."
+)
+BlockingERC20Blocked = _error(
+    "BlockingERC20Blocked", CallError, "Test cash token: the account is blacklisted."
+)
+
+DistributionUnknown = _error(
+    "DistributionUnknown", DistributionError, "No distribution has this id (none announced)."
+)
+DistributionTokenInvalid = _error(
+    "DistributionTokenInvalid", DistributionError, "The token is not bound to this registry."
+)
+DistributionRecordDateNotPassed = _error(
+    "DistributionRecordDateNotPassed", DistributionError, "The record date has not passed."
+)
+DistributionNoHoldersOfRecord = _error(
+    "DistributionNoHoldersOfRecord", DistributionError, "Nobody held the token at the record date."
+)
+DistributionAmountInvalid = _error(
+    "DistributionAmountInvalid", DistributionError, "The amount is zero or above 2^96 - 1."
+)
+DistributionFundingMismatch = _error(
+    "DistributionFundingMismatch", DistributionError, "Less cash arrived than was announced."
+)
+DistributionDeadlineInvalid = _error(
+    "DistributionDeadlineInvalid", DistributionError, "The claim deadline is not in the future."
+)
+DistributionWalletNotRegistered = _error(
+    "DistributionWalletNotRegistered", DistributionError, "The wallet is not registered."
+)
+DistributionNothingOwed = _error(
+    "DistributionNothingOwed", DistributionError, "The investor held nothing at the record date."
+)
+DistributionAlreadyPaid = _error(
+    "DistributionAlreadyPaid", DistributionError, "The investor's share was already paid."
+)
+DistributionClaimPeriodOver = _error(
+    "DistributionClaimPeriodOver", DistributionError, "The claim deadline has passed."
+)
+DistributionClaimPeriodOpen = _error(
+    "DistributionClaimPeriodOpen", DistributionError, "The claim deadline has not passed."
+)
+DistributionShareExceedsFunds = _error(
+    "DistributionShareExceedsFunds", DistributionError, "A share exceeds the unreserved funds."
+)
+DistributionNothingToReclaim = _error(
+    "DistributionNothingToReclaim", DistributionError, "Nothing is left to reclaim."
+)
+
+VoteProposalUnknown = _error("VoteProposalUnknown", VoteError, "No proposal has this id.")
+VoteTokenInvalid = _error("VoteTokenInvalid", VoteError, "The token is not bound to this registry.")
+VoteRecordDateNotPassed = _error(
+    "VoteRecordDateNotPassed", VoteError, "The record date has not passed."
+)
+VoteNoHoldersOfRecord = _error(
+    "VoteNoHoldersOfRecord", VoteError, "Nobody held the token at the record date."
+)
+VoteWindowInvalid = _error(
+    "VoteWindowInvalid", VoteError, "The window is empty or starts in the past."
+)
+VoteQuorumInvalid = _error("VoteQuorumInvalid", VoteError, "The quorum is not 1-10,000 bps.")
+VoteNotOpen = _error("VoteNotOpen", VoteError, "The vote is outside the voting window.")
+VoteWalletNotRegistered = _error(
+    "VoteWalletNotRegistered", VoteError, "The wallet is not registered."
+)
+VoteAlreadyCast = _error("VoteAlreadyCast", VoteError, "The investor has already voted.")
+VoteNoWeight = _error("VoteNoWeight", VoteError, "The investor held nothing at the record date.")
+
+DisclosureDocumentInvalid = _error(
+    "DisclosureDocumentInvalid", DisclosureError, "The name is zero or the URI empty."
+)
+DisclosureDocumentUnknown = _error(
+    "DisclosureDocumentUnknown", DisclosureError, "The token has no document of this name."
+)
+
+RedemptionCutoffInvalid = _error(
+    "RedemptionCutoffInvalid", RedemptionError, "The cut-off is not in the future."
+)
+RedemptionCutoffNotReached = _error(
+    "RedemptionCutoffNotReached", RedemptionError, "The cut-off has not come: too early to settle."
+)
+RedemptionCutoffPassed = _error(
+    "RedemptionCutoffPassed", RedemptionError, "The cut-off has passed: too late to cancel."
+)
+RedemptionDealingClosed = _error(
+    "RedemptionDealingClosed", RedemptionError, "No dealing is open for requests."
+)
+RedemptionFundInvalid = _error(
+    "RedemptionFundInvalid", RedemptionError, "The cash token or the treasury is zero."
+)
+RedemptionFundUnknown = _error(
+    "RedemptionFundUnknown", RedemptionError, "The token has no fund configured."
+)
+RedemptionNavInvalid = _error(
+    "RedemptionNavInvalid",
+    RedemptionError,
+    "The NAV is zero, dated in the future or before the last.",
+)
+RedemptionNavStale = _error(
+    "RedemptionNavStale",
+    RedemptionError,
+    "The NAV is older than the cut-off or maturity it must price.",
+)
+RedemptionNotMatured = _error(
+    "RedemptionNotMatured", RedemptionError, "The fund has no maturity, or it has not come."
+)
+RedemptionNotRequester = _error(
+    "RedemptionNotRequester", RedemptionError, "Only the requesting wallet may cancel."
+)
+RedemptionRequestClosed = _error(
+    "RedemptionRequestClosed", RedemptionError, "The request is no longer pending."
+)
+RedemptionRequestUnknown = _error(
+    "RedemptionRequestUnknown", RedemptionError, "No request has this id."
+)
+RedemptionUnitsInvalid = _error(
+    "RedemptionUnitsInvalid",
+    RedemptionError,
+    "Zero units, or more than the wallet can still redeem.",
+)
+
+VaultAmountInvalid = _error(
+    "VaultAmountInvalid", CollateralError, "Zero, or more than the position."
+)
+VaultAssetConfigInvalid = _error(
+    "VaultAssetConfigInvalid",
+    CollateralError,
+    "Haircut >= 10,000 bps, zero age limit, or 64 assets listed.",
+)
+VaultAssetNotListed = _error("VaultAssetNotListed", CollateralError, "The asset is not listed.")
+VaultCureWindowOpen = _error(
+    "VaultCureWindowOpen", CollateralError, "The cure deadline has not passed."
+)
+VaultDepositShortfall = _error(
+    "VaultDepositShortfall", CollateralError, "Fewer units arrived than were deposited."
+)
+VaultMarginCallOpen = _error(
+    "VaultMarginCallOpen", CollateralError, "A margin call is already open."
+)
+VaultMarginSufficient = _error(
+    "VaultMarginSufficient", CollateralError, "The value covers the requirement."
+)
+VaultNoMarginCall = _error("VaultNoMarginCall", CollateralError, "No margin call is open.")
+VaultPriceStale = _error(
+    "VaultPriceStale", CollateralError, "A price is missing or older than the asset's limit."
+)
+VaultRecipientRejected = _error(
+    "VaultRecipientRejected", CollateralError, "The recipient fails the asset's transfer rules."
+)
+VaultWithdrawalExceedsExcess = _error(
+    "VaultWithdrawalExceedsExcess",
+    CollateralError,
+    "The withdrawal would leave the value below the requirement.",
+)
+PriceFeedPriceInvalid = _error("PriceFeedPriceInvalid", CollateralError, "A price of zero.")
+EncumberableInsufficientAvailable = _error(
+    "EncumberableInsufficientAvailable",
+    CollateralError,
+    "Test token: the available balance is too small.",
+)
+EncumberableInsufficientEncumbrance = _error(
+    "EncumberableInsufficientEncumbrance",
+    CollateralError,
+    "Test token: the taker holds too little encumbrance.",
 )
 
 ERROR_CLASSES: dict[str, type[ContractRevert]] = {
@@ -410,6 +607,12 @@ ERROR_CLASSES: dict[str, type[ContractRevert]] = {
         "TokenError",
         "CashError",
         "UpgradeError",
+        "CallError",
+        "DistributionError",
+        "VoteError",
+        "DisclosureError",
+        "RedemptionError",
+        "CollateralError",
         "PanicError",
         "UnknownRevert",
     }

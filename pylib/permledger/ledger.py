@@ -16,7 +16,13 @@ from permledger.chain import Account, Chain
 from permledger.deployment.config import ADMIN_TRANSFER_DELAY, DEV_ROLE_HOLDERS, development_config
 from permledger.deployment.executor import Deployment, compiler_record
 from permledger.deployment.manifest import Manifest
-from permledger.deployment.plan import CASH, TOKEN_PREFIX, system_plan, token_proxy
+from permledger.deployment.plan import (
+    CASH,
+    LIFECYCLE,
+    TOKEN_PREFIX,
+    system_plan,
+    token_proxy,
+)
 from permledger.drivers import (
     EntitlementToken,
     IdentityRegistry,
@@ -24,6 +30,12 @@ from permledger.drivers import (
     Stablecoin,
     TransferCompliance,
 )
+from permledger.drivers.ballots import Ballots
+from permledger.drivers.collateral_vault import CollateralVault
+from permledger.drivers.disclosures import Disclosures
+from permledger.drivers.distributions import Distributions
+from permledger.drivers.price_feed import PriceFeed
+from permledger.drivers.redemptions import Redemptions
 from permledger.errors import ConfigurationError, NodeUnreachable
 from permledger.local_chain import LocalChain
 from permledger.rpc_chain import NodeUnavailable, RpcChain, RpcSettings
@@ -52,6 +64,7 @@ class Ledger:
         tokens: Mapping[str, ChecksumAddress],
         sender: Account | None = None,
         cash: ChecksumAddress | None = None,
+        lifecycle: Mapping[str, ChecksumAddress] | None = None,
     ) -> None:
         """Bind an already deployed system on `chain`.
 
@@ -70,6 +83,8 @@ class Ledger:
             symbol: EntitlementToken(chain, at, sender=sender) for symbol, at in tokens.items()
         }
         self._cash = None if cash is None else Stablecoin(chain, cash, sender=sender)
+        self.lifecycle = dict(lifecycle or {})
+        """Lifecycle contracts by manifest name (see `permledger.deployment.plan.LIFECYCLE`)."""
 
     @property
     def accounts(self) -> Mapping[str, Account]:
@@ -91,6 +106,75 @@ class Ledger:
         if self._cash is None:
             raise ConfigurationError("this ledger's deployment has no stablecoin")
         return self._cash
+
+    @property
+    def distributions(self) -> Distributions:
+        """Cash distributions, sending as the issuer.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return Distributions(
+            self.chain, self._lifecycle("Distributions"), sender=self.accounts.get("issuer")
+        )
+
+    @property
+    def ballots(self) -> Ballots:
+        """Holder votes, sending as the issuer.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return Ballots(self.chain, self._lifecycle("Ballots"), sender=self.accounts.get("issuer"))
+
+    @property
+    def disclosures(self) -> Disclosures:
+        """Disclosure documents, sending as the issuer.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return Disclosures(
+            self.chain, self._lifecycle("Disclosures"), sender=self.accounts.get("issuer")
+        )
+
+    @property
+    def redemptions(self) -> Redemptions:
+        """Fund redemptions at NAV, sending as the NAV administrator.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return Redemptions(
+            self.chain, self._lifecycle("Redemptions"), sender=self.accounts.get("administrator")
+        )
+
+    @property
+    def vault(self) -> CollateralVault:
+        """The collateral vault, sending as the clearing agent.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return CollateralVault(
+            self.chain, self._lifecycle("CollateralVault"), sender=self.accounts.get("clearing")
+        )
+
+    @property
+    def price_feed(self) -> PriceFeed:
+        """The collateral price feed, sending as the price feeder.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return PriceFeed(
+            self.chain, self._lifecycle("PriceFeed"), sender=self.accounts.get("feeder")
+        )
+
+    def _lifecycle(self, name: str) -> ChecksumAddress:
+        if name not in self.lifecycle:
+            raise ConfigurationError(f"this ledger has no {name} contract")
+        return self.lifecycle[name]
 
     @classmethod
     def local(cls, spec: TokenSpec = TokenSpec(), *, chain: LocalChain | None = None) -> Ledger:  # noqa: B008  (frozen)
@@ -120,6 +204,11 @@ class Ledger:
             },
             sender=sender,
             cash=manifest.addresses().get(CASH),
+            lifecycle={
+                contract: manifest.addresses()[name]
+                for name, contract in LIFECYCLE.items()
+                if name in manifest.addresses()
+            },
         )
 
     @classmethod

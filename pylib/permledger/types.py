@@ -20,6 +20,9 @@ class Role(bytes, enum.Enum):
     MASTER_MINTER = keccak(text="permledger.role.master-minter")
     BLACKLISTER = keccak(text="permledger.role.blacklister")
     RESCUER = keccak(text="permledger.role.rescuer")
+    NAV_ADMINISTRATOR = keccak(text="permledger.role.nav-administrator")
+    CLEARING_AGENT = keccak(text="permledger.role.clearing-agent")
+    PRICE_FEEDER = keccak(text="permledger.role.price-feeder")
 
 
 class InvestorClass(enum.IntEnum):

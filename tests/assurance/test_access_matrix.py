@@ -132,6 +132,71 @@ MATRIX: Mapping[str, tuple[Callable[[Ledger], str], Mapping[str, Gate]]] = {
             **UPGRADE,
         },
     ),
+    "Distributions": (
+        lambda ledger: ledger.distributions.address,
+        {
+            "initialize(address,address)": ONCE,
+            "announce(address,uint24,address,uint256,uint40)": role(Role.ISSUER),
+            "claim(uint256)": ANYONE,
+            "push(uint256,address[])": role(Role.TRANSFER_AGENT),
+            "reclaim(uint256,address)": role(Role.ISSUER),
+            **UPGRADE,
+        },
+    ),
+    "Ballots": (
+        lambda ledger: ledger.ballots.address,
+        {
+            "initialize(address,address)": ONCE,
+            "propose(address,uint24,uint40,uint40,uint16,string,bytes32)": role(Role.ISSUER),
+            "castVote(uint256,uint8)": ANYONE,
+            **UPGRADE,
+        },
+    ),
+    "Disclosures": (
+        lambda ledger: ledger.disclosures.address,
+        {
+            "initialize(address)": ONCE,
+            "setDocument(address,bytes32,string,bytes32)": role(Role.ISSUER),
+            "removeDocument(address,bytes32)": role(Role.ISSUER),
+            **UPGRADE,
+        },
+    ),
+    "Redemptions": (
+        lambda ledger: ledger.redemptions.address,
+        {
+            "initialize(address)": ONCE,
+            "configureFund(address,address,address,uint40)": role(Role.ISSUER),
+            "scheduleDealing(address,uint40)": role(Role.NAV_ADMINISTRATOR),
+            "publishNav(address,uint128,uint40)": role(Role.NAV_ADMINISTRATOR),
+            "requestRedemption(address,uint256)": ANYONE,
+            "cancelRedemption(uint256)": ANYONE,
+            "settle(uint256[])": role(Role.NAV_ADMINISTRATOR),
+            "redeemAtMaturity(address,address[])": role(Role.NAV_ADMINISTRATOR),
+            **UPGRADE,
+        },
+    ),
+    "PriceFeed": (
+        lambda ledger: ledger.price_feed.address,
+        {
+            "initialize(address)": ONCE,
+            "setPrice(address,uint128)": role(Role.PRICE_FEEDER),
+            **UPGRADE,
+        },
+    ),
+    "CollateralVault": (
+        lambda ledger: ledger.vault.address,
+        {
+            "initialize(address,address,uint32)": ONCE,
+            "listAsset(address,uint16,uint32)": role(Role.CLEARING_AGENT),
+            "setRequirement(address,uint96)": role(Role.CLEARING_AGENT),
+            "deposit(address,uint256)": ANYONE,
+            "withdraw(address,uint256)": ANYONE,
+            "cure(address)": ANYONE,
+            "marginCall(address)": role(Role.CLEARING_AGENT),
+            "liquidate(address,address,uint256,address)": role(Role.CLEARING_AGENT),
+            **UPGRADE,
+        },
+    ),
     "Stablecoin": (
         lambda ledger: ledger.cash.address,
         {

@@ -14,6 +14,8 @@ from tests.deployment.conftest import ANVIL_ADDRESS, HOLDERS, Deploy
 
 from permledger import errors
 from permledger.anvil import AnvilNode, dev_account
+from permledger.deployment.config import load_config
+from permledger.deployment.plan import LIFECYCLE, system_plan
 from permledger.drivers import EntitlementToken, PermledgerAuthority
 from permledger.ledger import Ledger
 from permledger.rpc_chain import RpcChain
@@ -46,9 +48,11 @@ def test_deploy_records_each_contract_and_hands_every_role_over(
         "token.BOND",
         "stablecoin_implementation",
         "stablecoin",
+        *(f"{name}{suffix}" for name in LIFECYCLE for suffix in ("_implementation", "")),
     ]
     # One transaction per step, contracts at the addresses their nonces give: nothing twice.
-    steps = len(names) + len(HOLDERS) + 1
+    # Besides deployments: redemptions' issuer grant, the role handover, the admin transfer.
+    steps = len(names) + 1 + len(HOLDERS) + 1
     assert chain.get_nonce(manifest.deployer) == steps
     for nonce, name in enumerate(names):
         entry = saved["contracts"][name]
@@ -60,7 +64,7 @@ def test_deploy_records_each_contract_and_hands_every_role_over(
         )
     authority = PermledgerAuthority(chain, manifest.address("authority"))
     holders = authority.role_holders()
-    assert holders[Role.ISSUER] == [dev_account("issuer").address]
+    assert holders[Role.ISSUER] == [manifest.address("redemptions"), dev_account("issuer").address]
     assert holders[Role.UPGRADER] == [dev_account("upgrader").address]
     # The deployer keeps no role but the default admin, whose two-step handover is under way.
     assert [role for role, members in holders.items() if ANVIL_ADDRESS in members] == [
@@ -101,18 +105,18 @@ def test_running_again_after_completion_sends_nothing(
     run_deploy(out=out)
     assert RpcChain(anvil_node.url).get_nonce(first.deployer) == nonce
     assert (tmp_path / "manifest.json").read_text() == before
-    assert "deploying 0 of 19 steps" in out.getvalue()
+    assert f"deploying 0 of {nonce} steps" in out.getvalue()  # one transaction per step
 
 
 def test_dry_run_prints_the_plan_and_cost_and_sends_nothing(
-    run_deploy: Deploy, anvil_node: AnvilNode, tmp_path: Path
+    run_deploy: Deploy, anvil_node: AnvilNode, tmp_path: Path, config_file: Path
 ) -> None:
     out = io.StringIO()
     run_deploy(dry_run=True, out=out)
     text = out.getvalue()
     assert "deploy PermledgerAuthority as authority" in text
     assert "begin default admin transfer to" in text
-    assert "steps left: 19" in text
+    assert f"steps left: {len(system_plan(load_config(config_file)))}" in text
     assert "estimated cost:" in text
     assert "ether" in text
     assert "(enough)" in text
@@ -172,7 +176,7 @@ def test_status_prints_contracts_roles_supply_and_investors(
     show(tmp_path / "manifest.json", anvil_node.url, out=out)
     text = out.getvalue()
     assert text.count("code ok") == len(manifest.contracts)
-    assert f"ISSUER: {dev_account('issuer').address}" in text
+    assert f"ISSUER: {manifest.address('redemptions')}, {dev_account('issuer').address}" in text
     assert f"DEFAULT_ADMIN (delay 3600 s): {ANVIL_ADDRESS}" in text
     assert f"pending admin {dev_account('admin').address}" in text
     assert "ACME (Acme Corp Class A Shares)" in text

@@ -30,7 +30,6 @@ from permledger.rpc_chain import RpcChain, RpcSettings
 from permledger.types import Role
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "deploy.py"
-TOTAL_STEPS = 19
 
 
 def read(path: Path) -> dict[str, Any] | None:
@@ -75,13 +74,14 @@ def kill_mid_deployment(
             process.wait()
 
 
-def assert_deployed_once(node: AnvilNode, manifest: Path) -> None:
+def assert_deployed_once(node: AnvilNode, manifest: Path, config: Path) -> None:
     """Every step done once: one nonce per step, contracts at the addresses of their nonces."""
+    total_steps = len(system_plan(load_config(config)))
     data = json.loads(manifest.read_text())
     chain = RpcChain(node.url)
     assert data["pending"] is None
-    assert len(data["contracts"]) + len(data["steps"]) == TOTAL_STEPS
-    assert chain.get_nonce(ANVIL_ADDRESS) == TOTAL_STEPS
+    assert len(data["contracts"]) + len(data["steps"]) == total_steps
+    assert chain.get_nonce(ANVIL_ADDRESS) == total_steps
     for nonce, entry in enumerate(data["contracts"].values()):
         assert entry["address"] == created_address(ANVIL_ADDRESS, nonce)
         assert chain.get_code(entry["address"])
@@ -104,7 +104,7 @@ def test_killed_while_a_transaction_is_in_flight_resumes_by_looking_it_up(
     chain.request("evm_mine")  # mined while nobody was watching
     chain.request("evm_setAutomine", [True])
     deploy_in_process(quiet_node, manifest, config_file)
-    assert_deployed_once(quiet_node, manifest)
+    assert_deployed_once(quiet_node, manifest, config_file)
     recorded = json.loads(manifest.read_text())
     done = {**recorded["contracts"], **recorded["steps"]}[in_flight["step"]]
     assert done["tx_hash"] == in_flight["tx_hash"]
@@ -121,7 +121,7 @@ def test_killed_and_the_transaction_dropped_sends_the_same_bytes_again(
     assert chain.transaction_state(bytes.fromhex(in_flight["tx_hash"][2:])) == "unknown"
     chain.request("evm_setAutomine", [True])
     deploy_in_process(quiet_node, manifest, config_file)
-    assert_deployed_once(quiet_node, manifest)
+    assert_deployed_once(quiet_node, manifest, config_file)
     recorded = json.loads(manifest.read_text())
     assert {**recorded["contracts"], **recorded["steps"]}[in_flight["step"]]["tx_hash"] == (
         in_flight["tx_hash"]
@@ -162,7 +162,7 @@ def test_a_failing_step_keeps_what_was_done_and_a_rerun_resumes(
     assert list(Manifest.load(path).contracts) == [s.key for s in good[:3]]
     assert chain.get_nonce(deployer.address) == 3
     Deployment(chain, deployer, good, Manifest.load(path)).run()
-    assert_deployed_once(anvil_node, path)
+    assert_deployed_once(anvil_node, path, config_file)
 
 
 def test_a_pending_transaction_that_reverted_is_reported_with_its_hash(

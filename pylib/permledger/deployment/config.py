@@ -60,6 +60,9 @@ DEPLOYER = "deployer"
 ADMIN_TRANSFER_DELAY = 3 * 24 * 3600
 """Seconds a new default admin of the authority waits before accepting (three days)."""
 
+CURE_WINDOW = 24 * 3600
+"""Seconds an account has to cure a margin call of the collateral vault (one day)."""
+
 DEV_ROLE_HOLDERS: Mapping[Role, str] = {
     Role.ISSUER: "issuer",
     Role.TRANSFER_AGENT: "agent",
@@ -69,6 +72,9 @@ DEV_ROLE_HOLDERS: Mapping[Role, str] = {
     Role.MASTER_MINTER: "master_minter",
     Role.BLACKLISTER: "blacklister",
     Role.RESCUER: "rescuer",
+    Role.NAV_ADMINISTRATOR: "administrator",
+    Role.CLEARING_AGENT: "clearing",
+    Role.PRICE_FEEDER: "feeder",
 }
 """Which named development account holds each role: one duty per key."""
 
@@ -81,6 +87,9 @@ _ROLE_KEYS: Mapping[str, Role] = {
     "master_minter": Role.MASTER_MINTER,
     "blacklister": Role.BLACKLISTER,
     "rescuer": Role.RESCUER,
+    "nav_administrator": Role.NAV_ADMINISTRATOR,
+    "clearing_agent": Role.CLEARING_AGENT,
+    "price_feeder": Role.PRICE_FEEDER,
 }
 
 Holder = ChecksumAddress | str
@@ -96,6 +105,7 @@ class SystemConfig:
     admin_transfer_delay: int = ADMIN_TRANSFER_DELAY
     tokens: tuple[TokenSpec, ...] = (TokenSpec(),)
     cash: CashSpec = field(default_factory=CashSpec)
+    cure_window: int = CURE_WINDOW
     network: str | None = None
     networks: Mapping[str, int] = field(default_factory=lambda: dict(NETWORKS))
 

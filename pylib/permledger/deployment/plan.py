@@ -243,7 +243,49 @@ def cash_layer(config: SystemConfig) -> list[Step]:
     ]
 
 
-LAYERS: tuple[Layer, ...] = (core_layer, cash_layer)
+LIFECYCLE: Mapping[str, str] = {
+    "distributions": "Distributions",
+    "ballots": "Ballots",
+    "disclosures": "Disclosures",
+    "redemptions": "Redemptions",
+    "price_feed": "PriceFeed",
+    "collateral_vault": "CollateralVault",
+}
+"""Manifest name -> contract of each lifecycle proxy, in deployment order."""
+
+
+def lifecycle_layer(config: SystemConfig) -> list[Step]:
+    """Distributions, ballots, disclosures, redemptions, the price feed and the collateral vault.
+
+    Redemption settlement burns the redeemed shares, and the token's burn asks for the issuer
+    role, so the redemptions contract is granted it.
+    """
+    authority, registry = Ref("authority"), Ref("identity_registry")
+    initializers: Mapping[str, tuple[Any, ...]] = {
+        "distributions": (authority, registry),
+        "ballots": (authority, registry),
+        "disclosures": (authority,),
+        "redemptions": (authority,),
+        "price_feed": (authority,),
+        "collateral_vault": (authority, Ref("price_feed"), config.cure_window),
+    }
+    steps: list[Step] = []
+    for name, contract in LIFECYCLE.items():
+        steps.append(DeployContract(f"{name}_implementation", contract))
+        steps.append(DeployProxy(name, contract, f"{name}_implementation", args=initializers[name]))
+    steps.append(
+        Call(
+            "grant ISSUER to redemptions",
+            "authority",
+            "PermledgerAuthority",
+            "grantRole",
+            (Role.ISSUER.value, Ref("redemptions")),
+        )
+    )
+    return steps
+
+
+LAYERS: tuple[Layer, ...] = (core_layer, cash_layer, lifecycle_layer)
 """Every layer's steps, in deployment order (later layers may `Ref` earlier contracts)."""
 
 
