@@ -31,6 +31,14 @@ def observe(action: Callable[..., object], *args: Any, **kwargs: Any) -> Revert 
     return None
 
 
+def read(view: Callable[..., object], *args: Any) -> object:
+    """A view's answer, or the error it reverted with as a `Revert`."""
+    try:
+        return view(*args)
+    except ContractRevert as error:
+        return Revert(error.error_name, tuple(error.arguments.values()))
+
+
 @dataclass
 class Market:
     """A deployed ledger, the roles' accounts and a pool of funded accounts to hold units."""
