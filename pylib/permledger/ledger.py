@@ -93,7 +93,6 @@ class Ledger:
             spec.symbol,
             spec.decimals,
             self.authority.address,
-            self.registry.address,
             self.compliance.address,
             spec.nominee,
             spec.security_id,
@@ -137,7 +136,7 @@ def deploy_system(chain: Chain, spec: TokenSpec) -> Ledger:
         "initialize",
         authority,
     )
-    token_implementation = _deploy(chain, deployer, "EntitlementToken")
+    token_implementation = _deploy(chain, deployer, "EntitlementToken", registry)
     ledger = Ledger(
         chain,
         authority=authority,
