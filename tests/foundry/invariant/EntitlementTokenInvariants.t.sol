@@ -18,6 +18,8 @@ contract EntitlementTokenInvariantsTest is Fixture {
 
     function setUp() public override {
         super.setUp();
+        vm.prank(complianceOfficer);
+        compliance.setCircuitBreaker(token, 5000, 1 days);
         setRules(
             Rule.KYC | Rule.LOCKUP | Rule.MAX_INVESTORS | Rule.MAX_BALANCE | Rule.DAILY_LIMIT | Rule.CIRCUIT_BREAKER
         );
@@ -26,7 +28,6 @@ contract EntitlementTokenInvariantsTest is Fixture {
         address bob2 = makeAddr("bob2");
         vm.startPrank(complianceOfficer);
         compliance.setLockupPeriod(token, 1 days);
-        compliance.setCircuitBreaker(token, 5000, 1 days);
         registry.addWallet(ALICE, alice3);
         registry.addWallet(BOB, bob2);
         vm.stopPrank();
