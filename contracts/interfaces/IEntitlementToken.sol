@@ -3,13 +3,21 @@ pragma solidity ^0.8.28;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IERC1404} from "./IERC1404.sol";
+import {IERC7246} from "./IERC7246.sol";
 import {IERC7943Fungible} from "./IERC7943Fungible.sol";
 
 /// @title IEntitlementToken
 /// @notice An ERC-20 of beneficial entitlements to a security or fund share, held only by
 /// registered wallets of known investors under the token's transfer rules. A nominee stays the
 /// legal owner of record. Amounts are at most 2^96 - 1 base units.
-interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible {
+/// Encumbrance (ERC-7246): an owner may pledge free units to a taker (an escrow, a vault). They
+/// stay in the owner's balance, so they count for the owner at record dates, but only the taker
+/// can move them (`transferFrom`, through every rule of the transfer) or give them back
+/// (`release`, which works at any time: paused token, lapsed KYC, frozen investor). A wallet's
+/// frozen and encumbered amounts together never exceed its balance: an agent can neither freeze
+/// nor force away nor burn encumbered units, and a recovery leaves them on the lost wallet with
+/// their takers. Encumbered units are free of lock-up (only free units can be pledged).
+interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible, IERC7246 {
     /// @notice Everything fixed when a token is created (the identity registry is fixed by the
     /// implementation, see `identityRegistry`).
     struct TokenParams {
@@ -69,8 +77,16 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible {
     error TokenAmountTooLarge(uint256 amount);
     /// @notice Batch arrays differ in length.
     error TokenBatchLengthMismatch(uint256 wallets, uint256 amounts);
-    /// @notice A frozen amount may not exceed the balance.
+    /// @notice A frozen amount may not exceed the balance less its encumbered units (`balance`).
     error TokenFrozenExceedsBalance(address account, uint256 amount, uint256 balance);
+    /// @notice An agent or issuer action would take encumbered units, which only their taker may
+    /// move or release; `unencumbered` is what the action may take.
+    error TokenAmountEncumbered(address account, uint256 amount, uint256 unencumbered);
+    /// @notice The owner cannot encumber `amount` to `taker`: `code` is the restriction (ERC-1404)
+    /// an ordinary transfer of those units by the owner would meet.
+    error TokenEncumbranceRejected(address owner, address taker, uint256 amount, uint8 code);
+    /// @notice The taker holds only `held` units encumbered on `owner`, less than `amount`.
+    error TokenEncumbranceExceeded(address owner, address taker, uint256 held, uint256 amount);
     /// @notice Forced transfer from a wallet to itself.
     error TokenForcedTransferToSelf(address wallet);
     /// @notice Recovery needs two different wallets of the same investor, the new one registered.
@@ -163,13 +179,15 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible {
     /// @notice The terms document's URI and content hash.
     function terms() external view returns (string memory uri, bytes32 contentHash);
 
-    /// @notice The units of `wallet` locked now, and when the last of them unlocks. Each issue under
-    /// lock-up is a tranche that unlocks on its own date; a wallet keeps up to 8 live tranches, and
-    /// a ninth merges the two earliest into the later of their dates (no unit unlocks early).
-    /// Units leaving the wallet by forced transfer or burn release the earliest tranches first.
+    /// @notice The units of `wallet` locked now, and when the first of them unlocks (all of them are
+    /// locked until then). Each issue under lock-up is a tranche that unlocks on its own date; a
+    /// wallet keeps up to 8 live tranches, and a ninth merges the two earliest into the later of
+    /// their dates (no unit unlocks early). Units leaving the wallet by forced transfer or burn
+    /// release the earliest tranches first.
     function lockedTokens(address wallet) external view returns (uint256 amount, uint32 until);
 
-    /// @notice The units of `wallet` that can be sent now (not frozen, not locked).
+    /// @notice The units of `wallet` that can be sent now (not frozen, encumbered or locked); the
+    /// same as `availableBalanceOf`.
     function transferableBalance(address wallet) external view returns (uint256);
 
     /// @notice An investor's balance across all its wallets, active and retired (from its position

@@ -9,6 +9,7 @@ import {Roles} from "../access/Roles.sol";
 import {RestrictionCode} from "../compliance/RestrictionCode.sol";
 import {Rule} from "../compliance/Rule.sol";
 import {IERC1404} from "../interfaces/IERC1404.sol";
+import {IERC7246} from "../interfaces/IERC7246.sol";
 import {IERC7943Fungible} from "../interfaces/IERC7943Fungible.sol";
 import {IEntitlementToken} from "../interfaces/IEntitlementToken.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
@@ -29,13 +30,14 @@ import {Config, Position, Supply, WalletState, WalletStateLib} from "./TokenWord
 /// every transfer would cost ~7.5k gas, more than the transfer gas targets leave.
 /// The hot state is packed by hand into words (`TokenWords.sol`): the configuration, each wallet,
 /// each investor position and the supply are one storage slot each, read and written whole.
-/// Invariants: the supply equals the sum of wallet balances; a wallet's frozen amount never exceeds
-/// its balance; with investor tracking on, an investor's position equals the sum of the balances of
+/// Invariants: the supply equals the sum of wallet balances; a wallet's frozen and encumbered
+/// amounts together never exceed its balance; its encumbered amount is the sum of its
+/// encumbrances; with investor tracking on, an investor's position equals the sum of the balances of
 /// its wallets and `investorCount` counts the positions above zero; only wallets that were
 /// registered when they received hold units; a wallet's live lock tranches are sorted by date and
 /// summarised exactly by its `locked`/`lockedUntil` fields.
 contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
-    using RecordHistory for RecordHistory.Entry[];
+    using RecordHistory for mapping(uint256 => uint256);
 
     uint256 private constant MAX_AMOUNT = type(uint96).max;
     uint8 private constant ALL_CLASSES = uint8(((1 << (InvestorClass.MAX + 1)) - 1) & ~uint256(1));
@@ -53,6 +55,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         Config cfg;
         address from;
         address to;
+        uint256 fromEncumbrance;
         WalletState sender;
         WalletState receiver;
         WalletRecord senderRecord;
@@ -69,14 +72,16 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         ITransferCompliance compliance;
         mapping(address wallet => WalletState) wallets;
         mapping(address wallet => uint256) frozen;
+        mapping(address owner => uint256) encumbered;
+        mapping(address owner => mapping(address taker => uint256)) encumbrances;
         mapping(address wallet => uint128[MAX_LOCK_TRANCHES]) lockTranches;
         mapping(uint32 investorNumber => Position) positions;
         mapping(address owner => mapping(address spender => uint256)) allowances;
         // Jurisdiction codes run to 999: four words of 256 bits, at fixed slots (no hashing).
         uint256[4] jurisdictionBits;
-        uint40[] recordDates;
-        mapping(address wallet => RecordHistory.Entry[]) walletHistory;
-        RecordHistory.Entry[] supplyHistory;
+        mapping(uint256 recordId => uint256 time) recordDates;
+        mapping(address wallet => mapping(uint256 => uint256)) walletHistory;
+        mapping(uint256 => uint256) supplyHistory;
         string name;
         string symbol;
         uint8 decimals;
@@ -121,14 +126,18 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
 
     /// @inheritdoc IERC20
     function transfer(address to, uint256 amount) external returns (bool) {
-        _transferChecked(msg.sender, to, amount);
+        _transferChecked(msg.sender, to, amount, 0);
         return true;
     }
 
     /// @inheritdoc IERC20
+    /// @dev ERC-7246: spends the caller's encumbrance on `from` first, then its allowance.
     function transferFrom(address from, address to, uint256 amount) external returns (bool) {
-        _spendAllowance(from, msg.sender, amount);
-        _transferChecked(from, to, amount);
+        uint256 held = _token().encumbrances[from][msg.sender];
+        uint256 fromEncumbrance = held < amount ? held : amount;
+        if (fromEncumbrance != 0) _release(from, msg.sender, fromEncumbrance);
+        if (amount > fromEncumbrance) _spendAllowance(from, msg.sender, amount - fromEncumbrance);
+        _transferChecked(from, to, amount, fromEncumbrance);
         return true;
     }
 
@@ -143,6 +152,40 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     /// @inheritdoc IERC20
     function allowance(address owner, address spender) external view returns (uint256) {
         return _token().allowances[owner][spender];
+    }
+
+    // ---------------------------------------------------------------- ERC-7246
+
+    /// @inheritdoc IERC7246
+    function encumber(address taker, uint256 amount) external {
+        _encumber(msg.sender, taker, amount);
+    }
+
+    /// @inheritdoc IERC7246
+    function encumberFrom(address owner, address taker, uint256 amount) external {
+        _spendAllowance(owner, msg.sender, amount);
+        _encumber(owner, taker, amount);
+    }
+
+    /// @inheritdoc IERC7246
+    /// @dev Pure bookkeeping, so it works whatever the token's or the owner's state.
+    function release(address owner, uint256 amount) external {
+        _release(owner, msg.sender, amount);
+    }
+
+    /// @inheritdoc IERC7246
+    function encumberedBalanceOf(address owner) external view returns (uint256) {
+        return _token().encumbered[owner];
+    }
+
+    /// @inheritdoc IERC7246
+    function availableBalanceOf(address owner) external view returns (uint256) {
+        return transferableBalance(owner);
+    }
+
+    /// @inheritdoc IERC7246
+    function encumbrances(address owner, address taker) external view returns (uint256) {
+        return _token().encumbrances[owner][taker];
     }
 
     /// @inheritdoc IERC20
@@ -178,13 +221,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
 
     /// @inheritdoc IEntitlementToken
     function mintBatch(address[] calldata to, uint256[] calldata amounts) external onlyRole(Roles.ISSUER) {
-        require(to.length == amounts.length, TokenBatchLengthMismatch(to.length, amounts.length));
-        TokenStorage storage $ = _token();
-        Config cfg = $.config;
-        uint24 passed = _passed($, cfg);
-        for (uint256 i; i < to.length; ++i) {
-            cfg = _mint($, cfg, passed, to[i], amounts[i]);
-        }
+        _batch(to, amounts, true);
     }
 
     /// @inheritdoc IEntitlementToken
@@ -196,12 +233,18 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
 
     /// @inheritdoc IEntitlementToken
     function burnBatch(address[] calldata from, uint256[] calldata amounts) external onlyRole(Roles.ISSUER) {
-        require(from.length == amounts.length, TokenBatchLengthMismatch(from.length, amounts.length));
+        _batch(from, amounts, false);
+    }
+
+    /// @dev Mints (`minting`) or burns each pair in turn; all or nothing.
+    function _batch(address[] calldata wallets, uint256[] calldata amounts, bool minting) private {
+        require(wallets.length == amounts.length, TokenBatchLengthMismatch(wallets.length, amounts.length));
         TokenStorage storage $ = _token();
         Config cfg = $.config;
         uint24 passed = _passed($, cfg);
-        for (uint256 i; i < from.length; ++i) {
-            cfg = _burn($, cfg, passed, from[i], amounts[i]);
+        for (uint256 i; i < wallets.length; ++i) {
+            cfg =
+                minting ? _mint($, cfg, passed, wallets[i], amounts[i]) : _burn($, cfg, passed, wallets[i], amounts[i]);
         }
     }
 
@@ -225,6 +268,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         );
         uint256 balance = m.sender.balance();
         require(amount <= balance, ERC20InsufficientBalance(from, balance, amount));
+        _requireUnencumbered($, from, m.sender, amount, 0);
         _move($, m, amount, false);
         emit Transfer(from, to, amount);
         emit ForcedTransfer(from, to, amount);
@@ -235,7 +279,8 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     function setFrozenTokens(address account, uint256 amount) external onlyRole(Roles.TRANSFER_AGENT) returns (bool) {
         TokenStorage storage $ = _token();
         WalletState w = $.wallets[account];
-        require(amount <= w.balance(), TokenFrozenExceedsBalance(account, amount, w.balance()));
+        uint256 freezable = w.balance() - _encumbered($, account, w);
+        require(amount <= freezable, TokenFrozenExceedsBalance(account, amount, freezable));
         $.frozen[account] = amount;
         $.wallets[account] = w.withFlag(WalletStateLib.FROZEN, amount != 0);
         emit Frozen(account, amount);
@@ -279,10 +324,10 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         uint40 last = cfg.lastRecordDate();
         uint40 earliest = last > block.timestamp ? last : uint40(block.timestamp);
         require(time >= earliest, TokenRecordDateInvalid(time, earliest));
-        $.recordDates.push(time);
         cfg = cfg.withRecordDate(time);
         $.config = cfg;
         recordId = cfg.recordDateCount();
+        $.recordDates[recordId] = time;
         emit RecordDateScheduled(recordId, time);
     }
 
@@ -341,7 +386,19 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
 
     /// @inheritdoc IERC1404
     function messageForTransferRestriction(uint8 restrictionCode) external view returns (string memory) {
-        return _token().compliance.messageForRestriction(restrictionCode);
+        address desk = address(_token().compliance);
+        bytes4 selector = ITransferCompliance.messageForRestriction.selector;
+        // The compliance contract's answer is already the ABI encoding of the string: passed on
+        // as it is, without decoding and encoding it again.
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), restrictionCode)
+            let ok := staticcall(gas(), desk, ptr, 0x24, 0x00, 0x00)
+            returndatacopy(ptr, 0x00, returndatasize())
+            if iszero(ok) { revert(ptr, returndatasize()) }
+            return(ptr, returndatasize())
+        }
     }
 
     /// @inheritdoc IERC7943Fungible
@@ -368,7 +425,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
         return interfaceId == type(IERC165).interfaceId || interfaceId == type(IERC20).interfaceId
             || interfaceId == type(IERC1404).interfaceId || interfaceId == type(IERC7943Fungible).interfaceId
-            || interfaceId == type(IEntitlementToken).interfaceId;
+            || interfaceId == type(IERC7246).interfaceId || interfaceId == type(IEntitlementToken).interfaceId;
     }
 
     // ---------------------------------------------------------------- other views
@@ -425,30 +482,20 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     /// @inheritdoc IEntitlementToken
     function lockedTokens(address wallet) external view returns (uint256 amount, uint32 until) {
         TokenStorage storage $ = _token();
-        (uint256[] memory list, uint256 n) = _tranches($, wallet, $.wallets[wallet]);
-        for (uint256 i; i < n; ++i) {
-            amount += LockTranches.amountOf(list[i]);
-        }
-        if (n != 0) until = LockTranches.untilOf(list[n - 1]);
+        return _liveLock($, wallet, $.wallets[wallet]);
     }
 
     /// @inheritdoc IEntitlementToken
-    function transferableBalance(address wallet) external view returns (uint256) {
+    function transferableBalance(address wallet) public view returns (uint256) {
         TokenStorage storage $ = _token();
         WalletState w = $.wallets[wallet];
         return w.balance() - _restricted($, $.config, wallet, w);
     }
 
     /// @inheritdoc IEntitlementToken
-    function investorBalance(bytes32 investorId) external view returns (uint256 total) {
-        TokenStorage storage $ = _token();
-        if ($.config.investorTracking()) {
-            return $.positions[REGISTRY.investor(investorId).number].balance();
-        }
-        address[] memory wallets = _everyWalletOf($, investorId);
-        for (uint256 i; i < wallets.length; ++i) {
-            total += $.wallets[wallets[i]].balance();
-        }
+    function investorBalance(bytes32 investorId) external view returns (uint256) {
+        // Summed from the wallets on every token: on tracked ones it equals the position.
+        return _investorTotal(_token(), investorId, 0);
     }
 
     /// @inheritdoc IEntitlementToken
@@ -465,7 +512,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     function recordDate(uint24 recordId) external view returns (uint40) {
         TokenStorage storage $ = _token();
         _requireScheduled($, recordId);
-        return $.recordDates[recordId - 1];
+        return uint40($.recordDates[recordId]);
     }
 
     /// @inheritdoc IEntitlementToken
@@ -482,13 +529,10 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     }
 
     /// @inheritdoc IEntitlementToken
-    function investorBalanceAt(bytes32 investorId, uint24 recordId) external view returns (uint256 total) {
+    function investorBalanceAt(bytes32 investorId, uint24 recordId) external view returns (uint256) {
         TokenStorage storage $ = _token();
         _requirePassed($, recordId);
-        address[] memory wallets = _everyWalletOf($, investorId);
-        for (uint256 i; i < wallets.length; ++i) {
-            total += _walletBalanceAt($, wallets[i], recordId);
-        }
+        return _investorTotal($, investorId, recordId);
     }
 
     /// @inheritdoc IEntitlementToken
@@ -500,10 +544,13 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
 
     // ---------------------------------------------------------------- internals: moves
 
-    function _transferChecked(address from, address to, uint256 amount) private {
+    /// @dev `fromEncumbrance` of `amount` comes out of units encumbered to the caller (already
+    /// released by `transferFrom`), the rest out of the sender's free units.
+    function _transferChecked(address from, address to, uint256 amount, uint256 fromEncumbrance) private {
         require(to != address(0), ERC20InvalidReceiver(address(0)));
         TokenStorage storage $ = _token();
         Move memory m = _load($, from, to);
+        m.fromEncumbrance = fromEncumbrance;
         uint8 code = _restriction($, m, amount);
         require(code == RestrictionCode.SUCCESS, ComplianceTransferRejected(from, to, amount, code));
         _move($, m, amount, true);
@@ -622,6 +669,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         require(amount <= w.balance(), ERC20InsufficientBalance(from, w.balance(), amount));
         uint256 unfrozen = w.balance() - (w.has(WalletStateLib.FROZEN) ? $.frozen[from] : 0);
         require(amount <= unfrozen, ERC7943InsufficientUnfrozenBalance(from, amount, unfrozen));
+        _requireUnencumbered($, from, w, amount, w.balance() - unfrozen);
         $.wallets[from] = _debit($, from, w, amount, passed);
         Supply sup = $.supply;
         cfg = _rememberSupply($, cfg, passed, sup.total());
@@ -639,25 +687,21 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         return cfg;
     }
 
-    /// @dev Moves a whole wallet (balance, live lock tranches, frozen amount) onto another wallet.
+    /// @dev Moves a wallet's holding (balance, live lock tranches, frozen amount) onto another
+    /// wallet, all but its encumbered units.
     function _moveHolding(TokenStorage storage $, address lostWallet, address newWallet, uint24 passed)
         private
         returns (uint96 amount, uint256 frozenMoved)
     {
         WalletState lost = _remember($, lostWallet, $.wallets[lostWallet], passed);
         WalletState gain = _remember($, newWallet, $.wallets[newWallet], passed);
-        amount = lost.balance();
+        // Encumbered units stay where their takers can find them.
+        uint256 kept = _encumbered($, lostWallet, lost);
+        amount = uint96(lost.balance() - kept);
         frozenMoved = lost.has(WalletStateLib.FROZEN) ? $.frozen[lostWallet] : 0;
-        (uint256[] memory lostLocks, uint256 lostCount) = _tranches($, lostWallet, lost);
-        if (lostCount != 0) {
-            (uint256[] memory list, uint256 n) = _tranches($, newWallet, gain);
-            for (uint256 i; i < lostCount; ++i) {
-                n = LockTranches.insert(list, n, lostLocks[i]);
-            }
-            gain = _storeLocks($, newWallet, gain, list, n);
-        }
+        gain = _takeLocks($, lostWallet, lost, newWallet, gain, amount);
         gain = gain.withBalance(gain.balance() + amount);
-        lost = lost.withBalance(0).withLock(0, 0).withFlag(WalletStateLib.TRANCHES, false);
+        lost = lost.withBalance(kept).withLock(0, 0).withFlag(WalletStateLib.TRANCHES, false);
         if (frozenMoved != 0) {
             uint256 newFrozen = (gain.has(WalletStateLib.FROZEN) ? $.frozen[newWallet] : 0) + frozenMoved;
             ($.frozen[lostWallet], $.frozen[newWallet]) = (0, newFrozen);
@@ -670,13 +714,38 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         $.wallets[newWallet] = gain;
     }
 
-    /// @dev Takes `amount` from a wallet, releasing frozen and locked units only as far as the
-    /// balance no longer covers them (forced transfers, burns, transfers with lock-up off).
+    /// @dev Adds the live lock tranches of `lost` to `gain`, at most `amount` units of them (the
+    /// units that move; the earliest give way first).
+    function _takeLocks(
+        TokenStorage storage $,
+        address lostWallet,
+        WalletState lost,
+        address newWallet,
+        WalletState gain,
+        uint256 amount
+    ) private returns (WalletState) {
+        (uint256[] memory lostLocks, uint256 lostCount) = _tranches($, lostWallet, lost);
+        if (lostCount == 0) return gain;
+        uint256 lostLocked;
+        for (uint256 i; i < lostCount; ++i) {
+            lostLocked += LockTranches.amountOf(lostLocks[i]);
+        }
+        if (lostLocked > amount) lostCount = LockTranches.release(lostLocks, lostCount, lostLocked - amount);
+        (uint256[] memory list, uint256 n) = _tranches($, newWallet, gain);
+        for (uint256 i; i < lostCount; ++i) {
+            n = LockTranches.insert(list, n, lostLocks[i]);
+        }
+        return _storeLocks($, newWallet, gain, list, n);
+    }
+
+    /// @dev Takes `amount` (never encumbered units of others) from a wallet, releasing frozen and
+    /// locked units only as far as the balance no longer covers them (forced transfers, burns,
+    /// transfers with lock-up off).
     function _debit(TokenStorage storage $, address account, WalletState w, uint256 amount, uint24 passed)
         private
         returns (WalletState)
     {
-        w = _remember($, account, w, passed);
+        if (passed != w.seen()) w = _remember($, account, w, passed);
         uint256 balance;
         unchecked {
             // Every caller checked `amount` against the balance.
@@ -687,10 +756,23 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         if (block.timestamp < w.lockedUntil() || w.has(WalletStateLib.TRANCHES)) {
             w = _settleLocks($, account, w, balance);
         }
-        if (w.has(WalletStateLib.FROZEN) && $.frozen[account] > balance) {
-            $.frozen[account] = balance;
-            w = w.withFlag(WalletStateLib.FROZEN, balance != 0);
-            emit Frozen(account, balance);
+        if (w.has(WalletStateLib.FROZEN | WalletStateLib.ENCUMBERED)) w = _settleHolds($, account, w, balance);
+        return w;
+    }
+
+    /// @dev Caps the frozen amount at the units of `balance` not encumbered (callers never take
+    /// encumbered units, so those are at most `balance`), and clears a spent encumbrance flag.
+    function _settleHolds(TokenStorage storage $, address account, WalletState w, uint256 balance)
+        private
+        returns (WalletState)
+    {
+        uint256 encumbered = _encumbered($, account, w);
+        if (encumbered == 0) w = w.withFlag(WalletStateLib.ENCUMBERED, false);
+        uint256 freezable = balance - encumbered;
+        if (w.has(WalletStateLib.FROZEN) && $.frozen[account] > freezable) {
+            $.frozen[account] = freezable;
+            w = w.withFlag(WalletStateLib.FROZEN, freezable != 0);
+            emit Frozen(account, freezable);
         }
         return w;
     }
@@ -699,19 +781,19 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         private
         returns (WalletState)
     {
-        w = _remember($, account, w, passed);
+        if (passed != w.seen()) w = _remember($, account, w, passed);
         unchecked {
             // Balances and amounts are below 2^96 (the supply cap), so the sum fits.
             return w.withBalance(w.balance() + amount);
         }
     }
 
-    /// @dev Keeps a wallet's balance at the record dates passed since it last changed.
+    /// @dev Keeps a wallet's balance at the record dates passed since it last changed (callers skip
+    /// the call when none did: `passed == w.seen()`).
     function _remember(TokenStorage storage $, address account, WalletState w, uint24 passed)
         private
         returns (WalletState)
     {
-        if (passed == w.seen()) return w;
         return w.withSeen($.walletHistory[account].remember(w.seen(), passed, w.balance()));
     }
 
@@ -721,6 +803,60 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         cfg = cfg.withSupplySeen($.supplyHistory.remember(cfg.supplySeen(), passed, total));
         $.config = cfg;
         return cfg;
+    }
+
+    // ---------------------------------------------------------------- internals: encumbrance
+
+    /// @dev Encumbers `amount` of `owner`'s free units to `taker`, under the owner's own transfer
+    /// rules as a sender (pause, registration, freeze, KYC, jurisdiction, free balance).
+    function _encumber(address owner, address taker, uint256 amount) private {
+        require(taker != address(0), ERC20InvalidSpender(address(0)));
+        TokenStorage storage $ = _token();
+        Config cfg = $.config;
+        WalletState w = $.wallets[owner];
+        uint8 code = cfg.paused()
+            ? RestrictionCode.TOKEN_PAUSED
+            : _eligibility($, cfg, WalletRecord.wrap(REGISTRY.walletRecord(owner)), true);
+        if (code == RestrictionCode.SUCCESS) code = _balanceRestriction($, cfg, owner, w, amount, 0);
+        require(code == RestrictionCode.SUCCESS, TokenEncumbranceRejected(owner, taker, amount, code));
+        unchecked {
+            // `amount` fits the owner's free units, so every encumbrance stays below 2^96.
+            $.encumbered[owner] += amount;
+            $.encumbrances[owner][taker] += amount;
+        }
+        if (!w.has(WalletStateLib.ENCUMBERED)) $.wallets[owner] = w.withFlag(WalletStateLib.ENCUMBERED, true);
+        emit Encumber(owner, taker, amount);
+    }
+
+    /// @dev Gives `amount` of `taker`'s encumbrance on `owner` back to the owner (the wallet's
+    /// flag is cleared on its next move).
+    function _release(address owner, address taker, uint256 amount) private {
+        TokenStorage storage $ = _token();
+        uint256 held = $.encumbrances[owner][taker];
+        require(amount <= held, TokenEncumbranceExceeded(owner, taker, held, amount));
+        unchecked {
+            // The owner's total is the sum of its encumbrances, each at least what it gives back.
+            $.encumbrances[owner][taker] = held - amount;
+            $.encumbered[owner] -= amount;
+        }
+        emit Release(owner, taker, amount);
+    }
+
+    function _encumbered(TokenStorage storage $, address account, WalletState w) private view returns (uint256) {
+        return w.has(WalletStateLib.ENCUMBERED) ? $.encumbered[account] : 0;
+    }
+
+    /// @dev Reverts when `amount` reaches into `account`'s encumbered units, with `reserved` more
+    /// units (frozen) out of reach too.
+    function _requireUnencumbered(
+        TokenStorage storage $,
+        address account,
+        WalletState w,
+        uint256 amount,
+        uint256 reserved
+    ) private view {
+        uint256 unencumbered = w.balance() - reserved - _encumbered($, account, w);
+        require(amount <= unencumbered, TokenAmountEncumbered(account, amount, unencumbered));
     }
 
     // ---------------------------------------------------------------- internals: lock-up
@@ -840,16 +976,8 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         if (code != RestrictionCode.SUCCESS) return code;
         code = _eligibility($, cfg, m.receiverRecord, false);
         if (code != RestrictionCode.SUCCESS) return code;
-        WalletState w = m.sender;
-        uint256 balance = w.balance();
-        if (amount > balance) return RestrictionCode.INSUFFICIENT_BALANCE;
-        unchecked {
-            // The frozen amount and `_restricted` never exceed the balance.
-            if (w.has(WalletStateLib.FROZEN) && amount > balance - $.frozen[m.from]) {
-                return RestrictionCode.BALANCE_FROZEN;
-            }
-            if (amount > balance - _restricted($, cfg, m.from, w)) return RestrictionCode.TOKENS_LOCKED;
-        }
+        code = _balanceRestriction($, cfg, m.from, m.sender, amount, m.fromEncumbrance);
+        if (code != RestrictionCode.SUCCESS) return code;
         uint16 rules = cfg.rules();
         if (rules & Rule.INVESTOR_RULES == 0 || !cfg.investorTracking()) return code;
         if (m.senderRecord.investorNumber() == m.receiverRecord.investorNumber()) return code;
@@ -862,6 +990,39 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
                 if (sent + amount > $.limits.dailyLimitPerInvestor) return RestrictionCode.DAILY_LIMIT_EXCEEDED;
             }
         }
+    }
+
+    /// @dev What the sender's balance allows: `amount` must fit the balance and the unfrozen units,
+    /// and the part not taken from the caller's encumbrance (`fromEncumbrance`) must also fit the
+    /// units neither encumbered nor (under the lock-up rule) locked.
+    function _balanceRestriction(
+        TokenStorage storage $,
+        Config cfg,
+        address account,
+        WalletState w,
+        uint256 amount,
+        uint256 fromEncumbrance
+    ) private view returns (uint8) {
+        uint256 balance = w.balance();
+        if (amount > balance) return RestrictionCode.INSUFFICIENT_BALANCE;
+        bool lockup = cfg.rules() & Rule.LOCKUP != 0 && w.locked() != 0;
+        // Nothing held back: the common case, decided without further reads.
+        if (!lockup && !w.has(WalletStateLib.FROZEN | WalletStateLib.ENCUMBERED)) return RestrictionCode.SUCCESS;
+        uint256 frozen = w.has(WalletStateLib.FROZEN) ? $.frozen[account] : 0;
+        unchecked {
+            // Frozen plus encumbered units never exceed the balance, and `fromEncumbrance` is part
+            // of `amount`: no difference below can wrap.
+            if (amount > balance - frozen) return RestrictionCode.BALANCE_FROZEN;
+            uint256 own = amount - fromEncumbrance;
+            uint256 held = frozen + _encumbered($, account, w);
+            if (own > balance - held) return RestrictionCode.TOKENS_ENCUMBERED;
+            if (lockup) {
+                (uint256 live,) = _liveLock($, account, w);
+                held += live;
+                if (own > (held > balance ? 0 : balance - held)) return RestrictionCode.TOKENS_LOCKED;
+            }
+        }
+        return RestrictionCode.SUCCESS;
     }
 
     /// @dev Maximum investors and maximum balance for a receiving investor. `senderExits` is true
@@ -922,17 +1083,17 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         return !cfg.paused() && _eligibility($, cfg, record, sender) == RestrictionCode.SUCCESS;
     }
 
-    /// @dev Units of `w` that may not be sent: frozen plus locked (under the lock-up rule), capped
-    /// at the balance.
+    /// @dev Units of `w` its owner may not send: frozen, encumbered and locked (under the lock-up
+    /// rule), capped at the balance.
     function _restricted(TokenStorage storage $, Config cfg, address account, WalletState w)
         private
         view
         returns (uint256)
     {
-        uint256 held = w.has(WalletStateLib.FROZEN) ? $.frozen[account] : 0;
+        uint256 held = (w.has(WalletStateLib.FROZEN) ? $.frozen[account] : 0) + _encumbered($, account, w);
         if (cfg.rules() & Rule.LOCKUP != 0 && w.locked() != 0) {
             (uint256 live,) = _liveLock($, account, w);
-            // Both are at most the balance, below 2^96.
+            // Each is at most the balance, below 2^96.
             unchecked {
                 held += live;
             }
@@ -948,7 +1109,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         n = cfg.recordDateCount();
         if (n == 0 || cfg.lastRecordDate() <= block.timestamp) return n;
         --n;
-        while (n != 0 && $.recordDates[n - 1] > block.timestamp) --n;
+        while (n != 0 && $.recordDates[n] > block.timestamp) --n;
     }
 
     function _requireScheduled(TokenStorage storage $, uint24 recordId) private view {
@@ -965,16 +1126,19 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         return $.walletHistory[wallet].valueAt(recordId, w.seen(), w.balance());
     }
 
-    /// @dev Every wallet ever bound to the investor, active or retired (none for an unknown one).
-    function _everyWalletOf(TokenStorage storage $, bytes32 investorId) private view returns (address[] memory all) {
-        address[] memory active = REGISTRY.walletsOf(investorId);
-        address[] memory retired = REGISTRY.retiredWalletsOf(investorId);
-        all = new address[](active.length + retired.length);
-        for (uint256 i; i < active.length; ++i) {
-            all[i] = active[i];
-        }
-        for (uint256 i; i < retired.length; ++i) {
-            all[active.length + i] = retired[i];
+    /// @dev The sum over every wallet ever bound to the investor, active or retired (none for an
+    /// unknown one), of its balance now (`recordId` 0) or at a passed record date.
+    function _investorTotal(TokenStorage storage $, bytes32 investorId, uint24 recordId)
+        private
+        view
+        returns (uint256 total)
+    {
+        for (uint256 retired; retired < 2; ++retired) {
+            address[] memory wallets =
+                retired == 0 ? REGISTRY.walletsOf(investorId) : REGISTRY.retiredWalletsOf(investorId);
+            for (uint256 i; i < wallets.length; ++i) {
+                total += recordId == 0 ? $.wallets[wallets[i]].balance() : _walletBalanceAt($, wallets[i], recordId);
+            }
         }
     }
 

@@ -209,7 +209,16 @@ TokenBatchLengthMismatch = _error(
     "TokenBatchLengthMismatch", TokenError, "Batch arrays differ in length."
 )
 TokenFrozenExceedsBalance = _error(
-    "TokenFrozenExceedsBalance", TokenError, "Frozen above the balance."
+    "TokenFrozenExceedsBalance", TokenError, "Frozen above the balance not encumbered."
+)
+TokenAmountEncumbered = _error(
+    "TokenAmountEncumbered", TokenError, "The amount reaches into units encumbered to a taker."
+)
+TokenEncumbranceRejected = _error(
+    "TokenEncumbranceRejected", TokenError, "The owner cannot encumber this; `code` says why."
+)
+TokenEncumbranceExceeded = _error(
+    "TokenEncumbranceExceeded", TokenError, "The taker holds less encumbered on the owner."
 )
 TokenForcedTransferToSelf = _error(
     "TokenForcedTransferToSelf", TokenError, "Forced transfer to itself."

@@ -58,7 +58,7 @@ EVERY_RULE = ELIGIBILITY_RULES | (
 
 
 class RestrictionCode(enum.IntEnum):
-    """ERC-1404 reason codes (contracts/compliance/RestrictionCode.sol), in check order."""
+    """ERC-1404 reason codes (contracts/compliance/RestrictionCode.sol), in check order (TOKENS_ENCUMBERED, added later, is checked after BALANCE_FROZEN)."""
 
     SUCCESS = 0
     TOKEN_PAUSED = 1
@@ -77,6 +77,7 @@ class RestrictionCode(enum.IntEnum):
     MAX_INVESTORS_REACHED = 14
     MAX_BALANCE_EXCEEDED = 15
     DAILY_LIMIT_EXCEEDED = 16
+    TOKENS_ENCUMBERED = 17
 
 
 MAX_AMOUNT = 2**96 - 1

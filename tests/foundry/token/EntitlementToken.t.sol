@@ -778,7 +778,7 @@ contract EntitlementTokenTest is Fixture {
         mint(alice, 1);
         (uint256 locked, uint32 until) = token.lockedTokens(alice);
         assertEq(locked, 101);
-        assertEq(until, START + 19 days);
+        assertEq(until, START + 10 days); // the first of them to unlock
         vm.warp(START + 10 days);
         assertEq(token.transferableBalance(alice), 100);
         (locked, until) = token.lockedTokens(alice);
@@ -834,7 +834,7 @@ contract EntitlementTokenTest is Fixture {
         }
         (uint256 locked, uint32 until) = token.lockedTokens(alice);
         assertEq(locked, 9 * 10 + 36);
-        assertEq(until, START + 108 days);
+        assertEq(until, START + 101 days);
         vm.warp(START + 100 days); // day 0's 10 units merged into day 1's date
         assertEq(token.transferableBalance(alice), 0);
         vm.warp(START + 101 days);
@@ -878,7 +878,7 @@ contract EntitlementTokenTest is Fixture {
         token.recoverWallet(alice, alice2);
         (uint256 locked, uint32 until) = token.lockedTokens(alice2);
         assertEq(locked, 125);
-        assertEq(until, START + 12 days);
+        assertEq(until, START + 10 days);
         vm.warp(START + 10 days);
         assertEq(token.transferableBalance(alice2), 100);
         vm.warp(START + 11 days);
