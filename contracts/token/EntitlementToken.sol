@@ -1014,7 +1014,8 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
             // of `amount`: no difference below can wrap.
             if (amount > balance - frozen) return RestrictionCode.BALANCE_FROZEN;
             uint256 own = amount - fromEncumbrance;
-            uint256 held = frozen + _encumbered($, account, w);
+            // The caller's encumbrance was already released: its units count as held here.
+            uint256 held = frozen + _encumbered($, account, w) + fromEncumbrance;
             if (own > balance - held) return RestrictionCode.TOKENS_ENCUMBERED;
             if (lockup) {
                 (uint256 live,) = _liveLock($, account, w);
