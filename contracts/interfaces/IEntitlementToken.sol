@@ -12,8 +12,9 @@ import {IERC7943Fungible} from "./IERC7943Fungible.sol";
 /// legal owner of record. Amounts are at most 2^96 - 1 base units.
 /// Encumbrance (ERC-7246): an owner may pledge free units to a taker (an escrow, a vault). They
 /// stay in the owner's balance, so they count for the owner at record dates, but only the taker
-/// can move them (`transferFrom`, through every rule of the transfer) or give them back
-/// (`release`, which works at any time: paused token, lapsed KYC, frozen investor). A wallet's
+/// can move them (`transferFrom`, through every rule of the transfer, spending the encumbrance
+/// before any allowance and emitting `Release` for it) or give them back (`release`, which works
+/// at any time: paused token, lapsed KYC, frozen investor, retired wallet). A wallet's
 /// frozen and encumbered amounts together never exceed its balance: an agent can neither freeze
 /// nor force away nor burn encumbered units, and a recovery leaves them on the lost wallet with
 /// their takers. Encumbered units are free of lock-up (only free units can be pledged).
