@@ -4,7 +4,8 @@ pragma solidity ^0.8.28;
 /// @title RestrictionCode
 /// @notice The reason codes of every transfer rule (ERC-1404) and their messages. The order of
 /// the codes is the order in which the rules are checked, the sender before the receiver: a
-/// transfer reports the first rule it breaks. The cash codes (17 on) belong to the stablecoin,
+/// transfer reports the first rule it breaks; `BALANCE_ENCUMBERED` (19), shared with the stablecoin,
+/// is checked by the token between `BALANCE_FROZEN` and `TOKENS_LOCKED`. Codes 17 and 18 belong to the stablecoin,
 /// which checks pause, then blacklists, then registration, then balances.
 library RestrictionCode {
     uint8 internal constant SUCCESS = 0;

@@ -33,6 +33,10 @@ contract TransferCompliance is ITransferCompliance, AuthorityManaged {
         uint16 bothModes = Rule.JURISDICTION_ALLOWLIST | Rule.JURISDICTION_BLOCKLIST;
         require(rules & bothModes != bothModes, ComplianceJurisdictionModeConflict(rules));
         IEntitlementToken.RuleSettings memory settings = _settings(token);
+        require(
+            rules & Rule.CIRCUIT_BREAKER == 0 || settings.breakerShareBps != 0,
+            ComplianceBreakerNotConfigured(address(token))
+        );
         settings.rules = rules;
         token.applyRuleSettings(settings);
         emit RulesChanged(address(token), rules);

@@ -3,20 +3,29 @@ pragma solidity ^0.8.28;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IERC1404} from "./IERC1404.sol";
+import {IERC7246} from "./IERC7246.sol";
 import {IERC7943Fungible} from "./IERC7943Fungible.sol";
 
 /// @title IEntitlementToken
 /// @notice An ERC-20 of beneficial entitlements to a security or fund share, held only by
 /// registered wallets of known investors under the token's transfer rules. A nominee stays the
 /// legal owner of record. Amounts are at most 2^96 - 1 base units.
-interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible {
-    /// @notice Everything fixed when a token is created.
+/// Encumbrance (ERC-7246): an owner may pledge free units to a taker (an escrow, a vault). They
+/// stay in the owner's balance, so they count for the owner at record dates, but only the taker
+/// can move them (`transferFrom`, through every rule of the transfer, spending the encumbrance
+/// before any allowance and emitting `Release` for it) or give them back (`release`, which works
+/// at any time: paused token, lapsed KYC, frozen investor, retired wallet). A wallet's
+/// frozen and encumbered amounts together never exceed its balance: an agent can neither freeze
+/// nor force away nor burn encumbered units, and a recovery leaves them on the lost wallet with
+/// their takers. Encumbered units are free of lock-up (only free units can be pledged).
+interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible, IERC7246 {
+    /// @notice Everything fixed when a token is created (the identity registry is fixed by the
+    /// implementation, see `identityRegistry`).
     struct TokenParams {
         string name;
         string symbol;
         uint8 decimals;
         address authority;
-        address registry;
         address compliance;
         string nominee;
         string securityId;
@@ -50,7 +59,7 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible {
     event Unpaused(address account);
     /// @notice A record date was scheduled.
     event RecordDateScheduled(uint24 indexed recordId, uint40 time);
-    /// @notice Units were issued under lock-up until `until`.
+    /// @notice Units were issued under lock-up until `until` (each issue is its own tranche).
     event TokensLocked(address indexed wallet, uint256 amount, uint32 until);
     /// @notice A lost wallet's holding moved to another wallet of the same investor.
     event WalletRecovered(address indexed lostWallet, address indexed newWallet, uint256 amount, uint256 frozen);
@@ -69,16 +78,26 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible {
     error TokenAmountTooLarge(uint256 amount);
     /// @notice Batch arrays differ in length.
     error TokenBatchLengthMismatch(uint256 wallets, uint256 amounts);
-    /// @notice A frozen amount may not exceed the balance.
+    /// @notice A frozen amount may not exceed the balance less its encumbered units (`balance`).
     error TokenFrozenExceedsBalance(address account, uint256 amount, uint256 balance);
+    /// @notice An agent or issuer action would take encumbered units, which only their taker may
+    /// move or release; `unencumbered` is what the action may take.
+    error TokenAmountEncumbered(address account, uint256 amount, uint256 unencumbered);
+    /// @notice The owner cannot encumber `amount` to `taker`: `code` is the restriction (ERC-1404)
+    /// an ordinary transfer of those units by the owner would meet.
+    error TokenEncumbranceRejected(address owner, address taker, uint256 amount, uint8 code);
+    /// @notice The taker holds only `held` units encumbered on `owner`, less than `amount`.
+    error TokenEncumbranceExceeded(address owner, address taker, uint256 held, uint256 amount);
     /// @notice Forced transfer from a wallet to itself.
     error TokenForcedTransferToSelf(address wallet);
     /// @notice Recovery needs two different wallets of the same investor, the new one registered.
     error TokenRecoveryInvalid(address lostWallet, address newWallet);
     /// @notice A record date must be now or later, and not before the last one scheduled.
     error TokenRecordDateInvalid(uint40 time, uint40 earliest);
-    /// @notice No record date with this id has passed.
+    /// @notice The record date with this id is scheduled but its time has not come.
     error TokenRecordDateNotPassed(uint24 recordId);
+    /// @notice No record date with this id was ever scheduled (ids run from 1 to `recordDateCount`).
+    error TokenRecordDateUnknown(uint24 recordId);
 
     /// @notice Issues `amount` to `to` (which must pass the receiver's rules).
     /// Requirements: caller is an issuer; the token is not paused.
@@ -147,7 +166,9 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible {
     /// @notice The compliance contract that sets the token's rules and words its messages.
     function compliance() external view returns (address);
 
-    /// @notice The identity registry the token asks about wallets.
+    /// @notice The identity registry the token asks about wallets. It is an immutable of the
+    /// implementation (set when the implementation is deployed), which spares every transfer a
+    /// storage read; moving a token to another registry takes an upgrade.
     function identityRegistry() external view returns (address);
 
     /// @notice The nominee, the legal owner of record.
@@ -159,13 +180,19 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible {
     /// @notice The terms document's URI and content hash.
     function terms() external view returns (string memory uri, bytes32 contentHash);
 
-    /// @notice The units of `wallet` that are locked and until when.
+    /// @notice The units of `wallet` locked now, and when the first of them unlocks (all of them are
+    /// locked until then). Each issue under lock-up is a tranche that unlocks on its own date; a
+    /// wallet keeps up to 8 live tranches, and a ninth merges the two earliest into the later of
+    /// their dates (no unit unlocks early). Units leaving the wallet by forced transfer or burn
+    /// release the earliest tranches first.
     function lockedTokens(address wallet) external view returns (uint256 amount, uint32 until);
 
-    /// @notice The units of `wallet` that can be sent now (not frozen, not locked).
+    /// @notice The units of `wallet` that can be sent now (not frozen, encumbered or locked); the
+    /// same as `availableBalanceOf`.
     function transferableBalance(address wallet) external view returns (uint256);
 
-    /// @notice An investor's balance across all its wallets (tracked tokens only, else summed).
+    /// @notice An investor's balance across all its wallets, active and retired (from its position
+    /// on tracked tokens, else summed); zero for an investor the registry does not know.
     function investorBalance(bytes32 investorId) external view returns (uint256);
 
     /// @notice The number of investors holding a non-zero balance (tracked tokens only).
@@ -175,16 +202,20 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible {
     function recordDateCount() external view returns (uint24);
 
     /// @notice The time of record date `recordId`.
+    /// Requirements: the record date was scheduled (else `TokenRecordDateUnknown`).
     function recordDate(uint24 recordId) external view returns (uint40);
 
     /// @notice The number of record dates whose time has come.
     function passedRecordDates() external view returns (uint24);
 
-    /// @notice A wallet's balance at a passed record date.
+    /// @notice A wallet's balance at a passed record date (zero for a wallet that never held).
+    /// Requirements: the record date was scheduled (else `TokenRecordDateUnknown`) and its time has
+    /// come (else `TokenRecordDateNotPassed`); the same for the two views below.
     function balanceOfAt(address wallet, uint24 recordId) external view returns (uint256);
 
     /// @notice An investor's balance across all its wallets, active and retired, at a passed
-    /// record date.
+    /// record date. Like a wallet that never held, an investor the registry does not know held
+    /// nothing: zero, not an error.
     function investorBalanceAt(bytes32 investorId, uint24 recordId) external view returns (uint256);
 
     /// @notice The total supply at a passed record date.

@@ -53,6 +53,8 @@ interface IIdentityRegistry {
     error IdentityWalletUnknown(address wallet);
     /// @notice The investor already has the maximum number of wallets.
     error IdentityWalletLimitReached(bytes32 investorId, uint256 limit);
+    /// @notice The investor has had the maximum number of distinct wallets, active and retired.
+    error IdentityLifetimeWalletLimitReached(bytes32 investorId, uint256 limit);
 
     /// @notice Registers an investor with its first wallet.
     /// @param investorId The registrar's id of the investor, not zero.
@@ -77,7 +79,8 @@ interface IIdentityRegistry {
 
     /// @notice Binds another wallet to an investor.
     /// Requirements: caller is a compliance officer; the investor exists and is under the wallet
-    /// limit; the wallet is unregistered and never belonged to another investor.
+    /// limit (and, for a wallet new to it, under the lifetime limit); the wallet is unregistered
+    /// and never belonged to another investor.
     /// Emits `WalletAdded`.
     function addWallet(bytes32 investorId, address wallet) external;
 
@@ -101,10 +104,11 @@ interface IIdentityRegistry {
     /// @notice The investor with this id (number zero when unknown).
     function investor(bytes32 investorId) external view returns (Investor memory);
 
-    /// @notice The investor's active wallets.
+    /// @notice The investor's active wallets, newest first.
     function walletsOf(bytes32 investorId) external view returns (address[] memory);
 
-    /// @notice The investor's retired wallets (they may still hold units awaiting recovery).
+    /// @notice The investor's retired wallets, newest first (they may still hold units awaiting
+    /// recovery).
     function retiredWalletsOf(bytes32 investorId) external view returns (address[] memory);
 
     /// @notice The id of the investor with this registry-internal number.
@@ -116,6 +120,11 @@ interface IIdentityRegistry {
     /// @notice The packed `WalletRecord`s of two wallets in one call, for a transfer's two parties.
     function walletRecords(address a, address b) external view returns (uint256, uint256);
 
-    /// @notice The maximum number of wallets an investor can have.
+    /// @notice The maximum number of active wallets an investor can have.
     function maxWalletsPerInvestor() external view returns (uint256);
+
+    /// @notice The maximum number of distinct wallets, active and retired, an investor can ever
+    /// have (a retired wallet rejoining its investor does not count again). It bounds the cost of
+    /// `updateInvestor` and `setInvestorFrozen`, which rewrite every such wallet's record.
+    function maxLifetimeWalletsPerInvestor() external view returns (uint256);
 }

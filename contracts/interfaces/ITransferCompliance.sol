@@ -35,10 +35,14 @@ interface ITransferCompliance {
     error ComplianceBreakerInvalid(uint16 shareBps, uint32 window);
     /// @notice The token is not bound to this compliance contract.
     error ComplianceTokenNotBound(address token);
+    /// @notice The circuit breaker cannot be switched on before `setCircuitBreaker` configured it
+    /// (with no share set it would pause the token on the first transfer).
+    error ComplianceBreakerNotConfigured(address token);
 
     /// @notice Switches rules on and off (a mask of `Rule` bits).
     /// Requirements: caller is a compliance officer; known bits only; not both jurisdiction modes;
-    /// investor rules need investor tracking, which switches on by itself while nothing is issued.
+    /// investor rules need investor tracking, which switches on by itself while nothing is issued;
+    /// the circuit breaker needs its settings first.
     /// Emits `RulesChanged`.
     function setRules(IEntitlementToken token, uint16 rules) external;
 

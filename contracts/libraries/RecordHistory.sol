@@ -12,42 +12,52 @@ pragma solidity ^0.8.28;
 /// Lookup of record date `r`: the first entry with `recordId >= r` answers `value` when it covers
 /// `r` (`r > previousRecordId`), else zero; with no such entry the balance is unchanged since `r`
 /// when `r > seen`, else zero.
+/// Entries are words in a mapping by index: record id (24 bits) | previous record id (24) | value
+/// (96); entry 0 also holds the number of entries (24 bits from bit 144), so the first entry of a
+/// balance writes one new slot, not two as an array's length and element would.
 library RecordHistory {
-    /// @notice One remembered value, valid for the record dates in `(previousRecordId, recordId]`.
-    struct Entry {
-        uint24 recordId;
-        uint24 previousRecordId;
-        uint96 value;
-    }
+    uint256 private constant PREVIOUS_SHIFT = 24;
+    uint256 private constant VALUE_SHIFT = 48;
+    uint256 private constant COUNT_SHIFT = 144;
 
     /// @notice Appends the value a balance held before changing, when a record date has passed
     /// since it last changed; returns the `seen` to store with the new value.
-    function remember(Entry[] storage entries, uint24 seen, uint24 passed, uint96 previousValue)
+    function remember(mapping(uint256 => uint256) storage entries, uint24 seen, uint24 passed, uint96 previousValue)
         internal
         returns (uint24)
     {
         if (passed > seen && previousValue != 0) {
-            entries.push(Entry(passed, seen, previousValue));
+            uint256 entry =
+                uint256(passed) | (uint256(seen) << PREVIOUS_SHIFT) | (uint256(previousValue) << VALUE_SHIFT);
+            uint256 head = entries[0];
+            uint256 count = head >> COUNT_SHIFT;
+            if (count == 0) {
+                entries[0] = entry | (1 << COUNT_SHIFT);
+            } else {
+                entries[count] = entry;
+                entries[0] = head + (1 << COUNT_SHIFT);
+            }
         }
         return passed;
     }
 
     /// @notice The value at record date `recordId`, given the current value and its `seen`.
-    function valueAt(Entry[] storage entries, uint24 recordId, uint24 seen, uint96 current)
+    function valueAt(mapping(uint256 => uint256) storage entries, uint24 recordId, uint24 seen, uint96 current)
         internal
         view
         returns (uint96)
     {
+        uint256 count = entries[0] >> COUNT_SHIFT;
         uint256 low;
-        uint256 high = entries.length;
+        uint256 high = count;
         while (low < high) {
             uint256 mid = (low + high) / 2;
-            if (entries[mid].recordId < recordId) low = mid + 1;
+            if (uint24(entries[mid]) < recordId) low = mid + 1;
             else high = mid;
         }
-        if (low < entries.length) {
-            Entry memory e = entries[low];
-            return recordId > e.previousRecordId ? e.value : 0;
+        if (low < count) {
+            uint256 entry = entries[low];
+            return recordId > uint24(entry >> PREVIOUS_SHIFT) ? uint96(entry >> VALUE_SHIFT) : 0;
         }
         return recordId > seen ? current : 0;
     }

@@ -9,13 +9,16 @@ import {Roles} from "../access/Roles.sol";
 import {RestrictionCode} from "../compliance/RestrictionCode.sol";
 import {Rule} from "../compliance/Rule.sol";
 import {IERC1404} from "../interfaces/IERC1404.sol";
+import {IERC7246} from "../interfaces/IERC7246.sol";
 import {IERC7943Fungible} from "../interfaces/IERC7943Fungible.sol";
 import {IEntitlementToken} from "../interfaces/IEntitlementToken.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {ITransferCompliance} from "../interfaces/ITransferCompliance.sol";
+import {LockTranches, MAX_LOCK_TRANCHES} from "../libraries/LockTranches.sol";
 import {RecordHistory} from "../libraries/RecordHistory.sol";
 import {InvestorClass} from "../types/InvestorClass.sol";
 import {WalletRecord} from "../types/WalletRecord.sol";
+import {Config, Position, Supply, WalletState, WalletStateLib} from "./TokenWords.sol";
 
 /// @title EntitlementToken
 /// @notice A whitelisted ERC-20 of beneficial entitlements with its transfer rules built in.
@@ -25,28 +28,19 @@ import {WalletRecord} from "../types/WalletRecord.sol";
 /// The token enforces the rules from its own storage; `TransferCompliance` owns their settings
 /// (validation, events) and writes them here. Reading them through a second proxied contract on
 /// every transfer would cost ~7.5k gas, more than the transfer gas targets leave.
-/// Invariants: the supply equals the sum of wallet balances; a wallet's frozen amount never exceeds
-/// its balance; with investor tracking on, an investor's position equals the sum of the balances of
+/// The hot state is packed by hand into words (`TokenWords.sol`): the configuration, each wallet,
+/// each investor position and the supply are one storage slot each, read and written whole.
+/// Invariants: the supply equals the sum of wallet balances; a wallet's frozen and encumbered
+/// amounts together never exceed its balance; its encumbered amount is the sum of its
+/// encumbrances; with investor tracking on, an investor's position equals the sum of the balances of
 /// its wallets and `investorCount` counts the positions above zero; only wallets that were
-/// registered when they received hold units.
+/// registered when they received hold units; a wallet's live lock tranches are sorted by date and
+/// summarised exactly by its `locked`/`lockedUntil` fields.
 contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
-    using RecordHistory for RecordHistory.Entry[];
+    using RecordHistory for mapping(uint256 => uint256);
 
     uint256 private constant MAX_AMOUNT = type(uint96).max;
     uint8 private constant ALL_CLASSES = uint8(((1 << (InvestorClass.MAX + 1)) - 1) & ~uint256(1));
-
-    /// @dev Read on every transfer: one slot.
-    struct Config {
-        uint16 rules;
-        uint8 allowedClasses;
-        bool paused;
-        bool investorTracking;
-        uint24 recordDateCount;
-        uint40 lastRecordDate;
-        uint32 lockupPeriod;
-        uint16 breakerShareBps;
-        uint32 breakerWindow;
-    }
 
     /// @dev Read only when an investor rule is on: one slot.
     struct Limits {
@@ -55,37 +49,19 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         uint96 dailyLimitPerInvestor;
     }
 
-    /// @dev Supply, investor count and the circuit breaker's window: one slot.
-    struct Supply {
-        uint96 total;
-        uint32 investorCount;
-        uint32 windowStart;
-        uint96 windowMoved;
-    }
-
-    /// @dev A wallet's balance, its locked units, and the record dates it has seen: one slot.
-    /// The frozen amount lives apart and is read only when `hasFrozen` is set.
-    struct Wallet {
-        uint96 balance;
-        uint96 locked;
-        uint32 lockedUntil;
-        uint24 seen;
-        bool hasFrozen;
-    }
-
-    /// @dev An investor's balance across its wallets and its sending volume today: one slot.
-    struct Position {
-        uint96 balance;
-        uint32 day;
-        uint96 dayVolume;
-    }
-
-    /// @dev One side of a transfer as loaded from storage and the registry.
-    struct Party {
-        address account;
-        Wallet wallet;
-        WalletRecord record;
-        Position position;
+    /// @dev One transfer as loaded from storage and the registry (positions only when the two
+    /// investors differ on a tracked token).
+    struct Move {
+        Config cfg;
+        address from;
+        address to;
+        uint256 fromEncumbrance;
+        WalletState sender;
+        WalletState receiver;
+        WalletRecord senderRecord;
+        WalletRecord receiverRecord;
+        Position senderPosition;
+        Position receiverPosition;
     }
 
     /// @custom:storage-location erc7201:permledger.storage.EntitlementToken
@@ -93,17 +69,19 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         Config config;
         Limits limits;
         Supply supply;
-        uint24 supplySeen;
-        IIdentityRegistry registry;
         ITransferCompliance compliance;
-        mapping(address wallet => Wallet) wallets;
+        mapping(address wallet => WalletState) wallets;
         mapping(address wallet => uint256) frozen;
+        mapping(address owner => uint256) encumbered;
+        mapping(address owner => mapping(address taker => uint256)) encumbrances;
+        mapping(address wallet => uint128[MAX_LOCK_TRANCHES]) lockTranches;
         mapping(uint32 investorNumber => Position) positions;
         mapping(address owner => mapping(address spender => uint256)) allowances;
-        mapping(uint256 word => uint256) jurisdictionBits;
-        uint40[] recordDates;
-        mapping(address wallet => RecordHistory.Entry[]) walletHistory;
-        RecordHistory.Entry[] supplyHistory;
+        // Jurisdiction codes run to 999: four words of 256 bits, at fixed slots (no hashing).
+        uint256[4] jurisdictionBits;
+        mapping(uint256 recordId => uint256 time) recordDates;
+        mapping(address wallet => mapping(uint256 => uint256)) walletHistory;
+        mapping(uint256 => uint256) supplyHistory;
         string name;
         string symbol;
         uint8 decimals;
@@ -116,8 +94,15 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     // keccak256(abi.encode(uint256(keccak256("permledger.storage.EntitlementToken")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant TOKEN_STORAGE = 0xff83659b31b2eb88969b335397d06213b9b084e835cff3042a6f073c51bbf300;
 
-    /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    /// @dev The identity registry every proxy of this implementation asks: an immutable, read from
+    /// code rather than storage on every transfer.
+    IIdentityRegistry private immutable REGISTRY;
+
+    /// @param registry The identity registry (its proxy) of the deployment.
+    /// @custom:oz-upgrades-unsafe-allow constructor state-variable-immutable
+    constructor(address registry) {
+        require(registry.code.length != 0, TokenDependencyInvalid(registry));
+        REGISTRY = IIdentityRegistry(registry);
         _disableInitializers();
     }
 
@@ -125,31 +110,34 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     function initialize(TokenParams calldata params) external initializer {
         __AuthorityManaged_init(params.authority);
         TokenStorage storage $ = _token();
-        require(params.registry.code.length != 0, TokenDependencyInvalid(params.registry));
         require(params.compliance.code.length != 0, TokenDependencyInvalid(params.compliance));
-        $.registry = IIdentityRegistry(params.registry);
         $.compliance = ITransferCompliance(params.compliance);
         ($.name, $.symbol, $.decimals) = (params.name, params.symbol, params.decimals);
         _setSecurityInfo($, params.nominee, params.securityId, params.termsUri, params.termsHash);
-        $.config.allowedClasses = ALL_CLASSES;
+        Config cfg = $.config.withRules(0, ALL_CLASSES, 0);
         if (params.investorTracking) {
-            $.config.investorTracking = true;
+            cfg = cfg.withInvestorTracking();
             emit InvestorTrackingEnabled();
         }
+        $.config = cfg;
     }
 
     // ---------------------------------------------------------------- ERC-20
 
     /// @inheritdoc IERC20
     function transfer(address to, uint256 amount) external returns (bool) {
-        _transferChecked(msg.sender, to, amount);
+        _transferChecked(msg.sender, to, amount, 0);
         return true;
     }
 
     /// @inheritdoc IERC20
+    /// @dev ERC-7246: spends the caller's encumbrance on `from` first, then its allowance.
     function transferFrom(address from, address to, uint256 amount) external returns (bool) {
-        _spendAllowance(from, msg.sender, amount);
-        _transferChecked(from, to, amount);
+        uint256 held = _token().encumbrances[from][msg.sender];
+        uint256 fromEncumbrance = held < amount ? held : amount;
+        if (fromEncumbrance != 0) _release(from, msg.sender, fromEncumbrance);
+        if (amount > fromEncumbrance) _spendAllowance(from, msg.sender, amount - fromEncumbrance);
+        _transferChecked(from, to, amount, fromEncumbrance);
         return true;
     }
 
@@ -166,14 +154,48 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         return _token().allowances[owner][spender];
     }
 
+    // ---------------------------------------------------------------- ERC-7246
+
+    /// @inheritdoc IERC7246
+    function encumber(address taker, uint256 amount) external {
+        _encumber(msg.sender, taker, amount);
+    }
+
+    /// @inheritdoc IERC7246
+    function encumberFrom(address owner, address taker, uint256 amount) external {
+        _spendAllowance(owner, msg.sender, amount);
+        _encumber(owner, taker, amount);
+    }
+
+    /// @inheritdoc IERC7246
+    /// @dev Pure bookkeeping, so it works whatever the token's or the owner's state.
+    function release(address owner, uint256 amount) external {
+        _release(owner, msg.sender, amount);
+    }
+
+    /// @inheritdoc IERC7246
+    function encumberedBalanceOf(address owner) external view returns (uint256) {
+        return _token().encumbered[owner];
+    }
+
+    /// @inheritdoc IERC7246
+    function availableBalanceOf(address owner) external view returns (uint256) {
+        return transferableBalance(owner);
+    }
+
+    /// @inheritdoc IERC7246
+    function encumbrances(address owner, address taker) external view returns (uint256) {
+        return _token().encumbrances[owner][taker];
+    }
+
     /// @inheritdoc IERC20
-    function balanceOf(address account) public view returns (uint256) {
-        return _token().wallets[account].balance;
+    function balanceOf(address account) external view returns (uint256) {
+        return _token().wallets[account].balance();
     }
 
     /// @inheritdoc IERC20
     function totalSupply() external view returns (uint256) {
-        return _token().supply.total;
+        return _token().supply.total();
     }
 
     function name() external view returns (string memory) {
@@ -193,36 +215,36 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     /// @inheritdoc IEntitlementToken
     function mint(address to, uint256 amount) external onlyRole(Roles.ISSUER) {
         TokenStorage storage $ = _token();
-        Config memory cfg = _config($);
+        Config cfg = $.config;
         _mint($, cfg, _passed($, cfg), to, amount);
     }
 
     /// @inheritdoc IEntitlementToken
     function mintBatch(address[] calldata to, uint256[] calldata amounts) external onlyRole(Roles.ISSUER) {
-        require(to.length == amounts.length, TokenBatchLengthMismatch(to.length, amounts.length));
-        TokenStorage storage $ = _token();
-        Config memory cfg = _config($);
-        uint24 passed = _passed($, cfg);
-        for (uint256 i; i < to.length; ++i) {
-            _mint($, cfg, passed, to[i], amounts[i]);
-        }
+        _batch(to, amounts, true);
     }
 
     /// @inheritdoc IEntitlementToken
     function burn(address from, uint256 amount) external onlyRole(Roles.ISSUER) {
         TokenStorage storage $ = _token();
-        Config memory cfg = _config($);
+        Config cfg = $.config;
         _burn($, cfg, _passed($, cfg), from, amount);
     }
 
     /// @inheritdoc IEntitlementToken
     function burnBatch(address[] calldata from, uint256[] calldata amounts) external onlyRole(Roles.ISSUER) {
-        require(from.length == amounts.length, TokenBatchLengthMismatch(from.length, amounts.length));
+        _batch(from, amounts, false);
+    }
+
+    /// @dev Mints (`minting`) or burns each pair in turn; all or nothing.
+    function _batch(address[] calldata wallets, uint256[] calldata amounts, bool minting) private {
+        require(wallets.length == amounts.length, TokenBatchLengthMismatch(wallets.length, amounts.length));
         TokenStorage storage $ = _token();
-        Config memory cfg = _config($);
+        Config cfg = $.config;
         uint24 passed = _passed($, cfg);
-        for (uint256 i; i < from.length; ++i) {
-            _burn($, cfg, passed, from[i], amounts[i]);
+        for (uint256 i; i < wallets.length; ++i) {
+            cfg =
+                minting ? _mint($, cfg, passed, wallets[i], amounts[i]) : _burn($, cfg, passed, wallets[i], amounts[i]);
         }
     }
 
@@ -234,21 +256,20 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         onlyRole(Roles.TRANSFER_AGENT)
         returns (bool)
     {
+        // A move to itself could only rewrite the wallet's frozen amount and locks: refused.
         require(from != to, TokenForcedTransferToSelf(from));
         require(to != address(0), ERC20InvalidReceiver(address(0)));
         TokenStorage storage $ = _token();
-        Config memory cfg = _config($);
-        (Party memory s, Party memory r) = _loadParties($, cfg, from, to);
+        Move memory m = _load($, from, to);
         // Registration of the receiver is never skipped: only registered wallets hold units.
         require(
-            r.record.registered(), ComplianceTransferRejected(from, to, amount, RestrictionCode.RECEIVER_NOT_REGISTERED)
+            m.receiverRecord.registered(),
+            ComplianceTransferRejected(from, to, amount, RestrictionCode.RECEIVER_NOT_REGISTERED)
         );
-        require(amount <= s.wallet.balance, ERC20InsufficientBalance(from, s.wallet.balance, amount));
-        uint96 value = uint96(amount);
-        uint24 passed = _passed($, cfg);
-        _debit($, s, value, passed);
-        _credit($, r, value, passed);
-        _moveBetweenInvestors($, cfg, s, r, value, false);
+        uint256 balance = m.sender.balance();
+        require(amount <= balance, ERC20InsufficientBalance(from, balance, amount));
+        _requireUnencumbered($, from, m.sender, amount, 0);
+        _move($, m, amount, false);
         emit Transfer(from, to, amount);
         emit ForcedTransfer(from, to, amount);
         return true;
@@ -257,10 +278,11 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     /// @inheritdoc IERC7943Fungible
     function setFrozenTokens(address account, uint256 amount) external onlyRole(Roles.TRANSFER_AGENT) returns (bool) {
         TokenStorage storage $ = _token();
-        Wallet storage w = $.wallets[account];
-        require(amount <= w.balance, TokenFrozenExceedsBalance(account, amount, w.balance));
+        WalletState w = $.wallets[account];
+        uint256 freezable = w.balance() - _encumbered($, account, w);
+        require(amount <= freezable, TokenFrozenExceedsBalance(account, amount, freezable));
         $.frozen[account] = amount;
-        w.hasFrozen = amount != 0;
+        $.wallets[account] = w.withFlag(WalletStateLib.FROZEN, amount != 0);
         emit Frozen(account, amount);
         return true;
     }
@@ -268,9 +290,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     /// @inheritdoc IEntitlementToken
     function recoverWallet(address lostWallet, address newWallet) external onlyRole(Roles.TRANSFER_AGENT) {
         TokenStorage storage $ = _token();
-        (uint256 lostWord, uint256 newWord) = $.registry.walletRecords(lostWallet, newWallet);
-        WalletRecord lostRecord = WalletRecord.wrap(lostWord);
-        WalletRecord newRecord = WalletRecord.wrap(newWord);
+        (WalletRecord lostRecord, WalletRecord newRecord) = _records(lostWallet, newWallet);
         require(
             lostWallet != newWallet && newRecord.registered() && lostRecord.investorNumber() != 0
                 && lostRecord.investorNumber() == newRecord.investorNumber(),
@@ -283,15 +303,16 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
 
     /// @inheritdoc IEntitlementToken
     function pause() external onlyRole(Roles.PAUSER) {
-        _token().config.paused = true;
+        TokenStorage storage $ = _token();
+        $.config = $.config.withPaused(true);
         emit Paused(msg.sender);
     }
 
     /// @inheritdoc IEntitlementToken
     function unpause() external onlyRole(Roles.PAUSER) {
         TokenStorage storage $ = _token();
-        $.config.paused = false;
-        ($.supply.windowStart, $.supply.windowMoved) = (uint32(block.timestamp), 0);
+        $.config = $.config.withPaused(false);
+        $.supply = $.supply.withWindow(uint32(block.timestamp), 0);
         emit Unpaused(msg.sender);
     }
 
@@ -299,12 +320,14 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     function scheduleRecordDate(uint40 time) external returns (uint24 recordId) {
         if (!_hasRole(Roles.ISSUER)) _checkRole(Roles.TRANSFER_AGENT);
         TokenStorage storage $ = _token();
-        Config storage cfg = $.config;
-        uint40 earliest = cfg.lastRecordDate > block.timestamp ? cfg.lastRecordDate : uint40(block.timestamp);
+        Config cfg = $.config;
+        uint40 last = cfg.lastRecordDate();
+        uint40 earliest = last > block.timestamp ? last : uint40(block.timestamp);
         require(time >= earliest, TokenRecordDateInvalid(time, earliest));
-        $.recordDates.push(time);
-        recordId = ++cfg.recordDateCount;
-        cfg.lastRecordDate = time;
+        cfg = cfg.withRecordDate(time);
+        $.config = cfg;
+        recordId = cfg.recordDateCount();
+        $.recordDates[recordId] = time;
         emit RecordDateScheduled(recordId, time);
     }
 
@@ -324,19 +347,19 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     function applyRuleSettings(RuleSettings calldata settings) external {
         TokenStorage storage $ = _token();
         require(msg.sender == address($.compliance), TokenCallerNotCompliance(msg.sender));
-        Config storage cfg = $.config;
-        if (settings.rules & Rule.INVESTOR_RULES != 0 && !cfg.investorTracking) {
+        Config cfg = $.config;
+        if (settings.rules & Rule.INVESTOR_RULES != 0 && !cfg.investorTracking()) {
             // Positions can only start from zero: once units exist they would start wrong.
-            require($.supply.total == 0, ComplianceInvestorTrackingUnavailable(settings.rules));
-            cfg.investorTracking = true;
+            require($.supply.total() == 0, ComplianceInvestorTrackingUnavailable(settings.rules));
+            cfg = cfg.withInvestorTracking();
             emit InvestorTrackingEnabled();
         }
-        (cfg.rules, cfg.allowedClasses, cfg.lockupPeriod) =
-        (settings.rules, settings.allowedClasses, settings.lockupPeriod);
-        if (settings.breakerShareBps != cfg.breakerShareBps || settings.breakerWindow != cfg.breakerWindow) {
-            (cfg.breakerShareBps, cfg.breakerWindow) = (settings.breakerShareBps, settings.breakerWindow);
-            ($.supply.windowStart, $.supply.windowMoved) = (uint32(block.timestamp), 0);
+        cfg = cfg.withRules(settings.rules, settings.allowedClasses, settings.lockupPeriod);
+        if (settings.breakerShareBps != cfg.breakerShareBps() || settings.breakerWindow != cfg.breakerWindow()) {
+            cfg = cfg.withBreaker(settings.breakerShareBps, settings.breakerWindow);
+            $.supply = $.supply.withWindow(uint32(block.timestamp), 0);
         }
+        $.config = cfg;
         $.limits = Limits(settings.maxInvestors, settings.maxBalancePerInvestor, settings.dailyLimitPerInvestor);
     }
 
@@ -344,12 +367,13 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     function applyJurisdictionWord(uint256 index, uint256 bits) external {
         TokenStorage storage $ = _token();
         require(msg.sender == address($.compliance), TokenCallerNotCompliance(msg.sender));
+        // The compliance contract writes words 0 to 3 only (codes below 1000).
         $.jurisdictionBits[index] = bits;
     }
 
     /// @inheritdoc IEntitlementToken
     function jurisdictionWord(uint256 index) external view returns (uint256) {
-        return _token().jurisdictionBits[index];
+        return index < 4 ? _token().jurisdictionBits[index] : 0;
     }
 
     // ---------------------------------------------------------------- restriction views
@@ -357,14 +381,24 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     /// @inheritdoc IERC1404
     function detectTransferRestriction(address from, address to, uint256 amount) public view returns (uint8) {
         TokenStorage storage $ = _token();
-        Config memory cfg = _config($);
-        (Party memory s, Party memory r) = _loadParties($, cfg, from, to);
-        return _restriction($, cfg, s, r, amount);
+        return _restriction($, _load($, from, to), amount);
     }
 
     /// @inheritdoc IERC1404
     function messageForTransferRestriction(uint8 restrictionCode) external view returns (string memory) {
-        return _token().compliance.messageForRestriction(restrictionCode);
+        address desk = address(_token().compliance);
+        bytes4 selector = ITransferCompliance.messageForRestriction.selector;
+        // The compliance contract's answer is already the ABI encoding of the string: passed on
+        // as it is, without decoding and encoding it again.
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), restrictionCode)
+            let ok := staticcall(gas(), desk, ptr, 0x24, 0x00, 0x00)
+            returndatacopy(ptr, 0x00, returndatasize())
+            if iszero(ok) { revert(ptr, returndatasize()) }
+            return(ptr, returndatasize())
+        }
     }
 
     /// @inheritdoc IERC7943Fungible
@@ -374,18 +408,12 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
 
     /// @inheritdoc IERC7943Fungible
     function canSend(address account) external view returns (bool) {
-        TokenStorage storage $ = _token();
-        Config memory cfg = _config($);
-        WalletRecord record = WalletRecord.wrap($.registry.walletRecord(account));
-        return !cfg.paused && _eligibility($, cfg, record, true) == 0;
+        return _canTake(account, true);
     }
 
     /// @inheritdoc IERC7943Fungible
     function canReceive(address account) external view returns (bool) {
-        TokenStorage storage $ = _token();
-        Config memory cfg = _config($);
-        WalletRecord record = WalletRecord.wrap($.registry.walletRecord(account));
-        return !cfg.paused && _eligibility($, cfg, record, false) == 0;
+        return _canTake(account, false);
     }
 
     /// @inheritdoc IERC7943Fungible
@@ -397,31 +425,31 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
         return interfaceId == type(IERC165).interfaceId || interfaceId == type(IERC20).interfaceId
             || interfaceId == type(IERC1404).interfaceId || interfaceId == type(IERC7943Fungible).interfaceId
-            || interfaceId == type(IEntitlementToken).interfaceId;
+            || interfaceId == type(IERC7246).interfaceId || interfaceId == type(IEntitlementToken).interfaceId;
     }
 
     // ---------------------------------------------------------------- other views
 
     /// @inheritdoc IEntitlementToken
     function paused() external view returns (bool) {
-        return _token().config.paused;
+        return _token().config.paused();
     }
 
     /// @inheritdoc IEntitlementToken
     function ruleSettings() external view returns (RuleSettings memory) {
         TokenStorage storage $ = _token();
-        Config memory c = $.config;
+        Config c = $.config;
         Limits memory l = $.limits;
         return RuleSettings(
-            c.rules,
-            c.allowedClasses,
-            c.investorTracking,
+            c.rules(),
+            c.allowedClasses(),
+            c.investorTracking(),
             l.maxInvestors,
             l.maxBalancePerInvestor,
             l.dailyLimitPerInvestor,
-            c.lockupPeriod,
-            c.breakerShareBps,
-            c.breakerWindow
+            c.lockupPeriod(),
+            c.breakerShareBps(),
+            c.breakerWindow()
         );
     }
 
@@ -432,7 +460,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
 
     /// @inheritdoc IEntitlementToken
     function identityRegistry() external view returns (address) {
-        return address(_token().registry);
+        return address(REGISTRY);
     }
 
     /// @inheritdoc IEntitlementToken
@@ -453,48 +481,38 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
 
     /// @inheritdoc IEntitlementToken
     function lockedTokens(address wallet) external view returns (uint256 amount, uint32 until) {
-        Wallet memory w = _token().wallets[wallet];
-        return w.lockedUntil > block.timestamp ? (uint256(w.locked), w.lockedUntil) : (0, 0);
+        TokenStorage storage $ = _token();
+        return _liveLock($, wallet, $.wallets[wallet]);
     }
 
     /// @inheritdoc IEntitlementToken
-    function transferableBalance(address wallet) external view returns (uint256) {
+    function transferableBalance(address wallet) public view returns (uint256) {
         TokenStorage storage $ = _token();
-        Wallet memory w = _wallet($, wallet);
-        return w.balance - _restricted($, $.config, wallet, w);
+        WalletState w = $.wallets[wallet];
+        return w.balance() - _restricted($, $.config, wallet, w);
     }
 
     /// @inheritdoc IEntitlementToken
-    function investorBalance(bytes32 investorId) external view returns (uint256 total) {
-        TokenStorage storage $ = _token();
-        if ($.config.investorTracking) {
-            return $.positions[$.registry.investor(investorId).number].balance;
-        }
-        address[] memory active = $.registry.walletsOf(investorId);
-        address[] memory retired = $.registry.retiredWalletsOf(investorId);
-        for (uint256 i; i < active.length; ++i) {
-            total += $.wallets[active[i]].balance;
-        }
-        for (uint256 i; i < retired.length; ++i) {
-            total += $.wallets[retired[i]].balance;
-        }
+    function investorBalance(bytes32 investorId) external view returns (uint256) {
+        // Summed from the wallets on every token: on tracked ones it equals the position.
+        return _investorTotal(_token(), investorId, 0);
     }
 
     /// @inheritdoc IEntitlementToken
     function investorCount() external view returns (uint256) {
-        return _token().supply.investorCount;
+        return _token().supply.investorCount();
     }
 
     /// @inheritdoc IEntitlementToken
     function recordDateCount() external view returns (uint24) {
-        return _token().config.recordDateCount;
+        return _token().config.recordDateCount();
     }
 
     /// @inheritdoc IEntitlementToken
     function recordDate(uint24 recordId) external view returns (uint40) {
         TokenStorage storage $ = _token();
-        require(recordId != 0 && recordId <= $.recordDates.length, TokenRecordDateNotPassed(recordId));
-        return $.recordDates[recordId - 1];
+        _requireScheduled($, recordId);
+        return uint40($.recordDates[recordId]);
     }
 
     /// @inheritdoc IEntitlementToken
@@ -504,276 +522,533 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     }
 
     /// @inheritdoc IEntitlementToken
-    function balanceOfAt(address wallet, uint24 recordId) public view returns (uint256) {
+    function balanceOfAt(address wallet, uint24 recordId) external view returns (uint256) {
         TokenStorage storage $ = _token();
         _requirePassed($, recordId);
-        Wallet memory w = _wallet($, wallet);
-        return $.walletHistory[wallet].valueAt(recordId, w.seen, w.balance);
+        return _walletBalanceAt($, wallet, recordId);
     }
 
     /// @inheritdoc IEntitlementToken
-    function investorBalanceAt(bytes32 investorId, uint24 recordId) external view returns (uint256 total) {
+    function investorBalanceAt(bytes32 investorId, uint24 recordId) external view returns (uint256) {
         TokenStorage storage $ = _token();
-        address[] memory active = $.registry.walletsOf(investorId);
-        address[] memory retired = $.registry.retiredWalletsOf(investorId);
-        for (uint256 i; i < active.length; ++i) {
-            total += balanceOfAt(active[i], recordId);
-        }
-        for (uint256 i; i < retired.length; ++i) {
-            total += balanceOfAt(retired[i], recordId);
-        }
+        _requirePassed($, recordId);
+        return _investorTotal($, investorId, recordId);
     }
 
     /// @inheritdoc IEntitlementToken
     function totalSupplyAt(uint24 recordId) external view returns (uint256) {
         TokenStorage storage $ = _token();
         _requirePassed($, recordId);
-        return $.supplyHistory.valueAt(recordId, $.supplySeen, $.supply.total);
+        return $.supplyHistory.valueAt(recordId, $.config.supplySeen(), $.supply.total());
     }
 
-    // ---------------------------------------------------------------- internals
+    // ---------------------------------------------------------------- internals: moves
 
-    function _transferChecked(address from, address to, uint256 amount) private {
+    /// @dev `fromEncumbrance` of `amount` comes out of units encumbered to the caller (already
+    /// released by `transferFrom`), the rest out of the sender's free units.
+    function _transferChecked(address from, address to, uint256 amount, uint256 fromEncumbrance) private {
         require(to != address(0), ERC20InvalidReceiver(address(0)));
         TokenStorage storage $ = _token();
-        Config memory cfg = _config($);
-        (Party memory s, Party memory r) = _loadParties($, cfg, from, to);
-        uint8 code = _restriction($, cfg, s, r, amount);
+        Move memory m = _load($, from, to);
+        m.fromEncumbrance = fromEncumbrance;
+        uint8 code = _restriction($, m, amount);
         require(code == RestrictionCode.SUCCESS, ComplianceTransferRejected(from, to, amount, code));
-        // `_restriction` checked amount <= balance, so it fits 96 bits.
-        uint96 value = uint96(amount);
-        uint24 passed = _passed($, cfg);
-        _debit($, s, value, passed);
-        // A transfer to oneself must credit the wallet as just debited, not the copy loaded before.
-        if (from == to) r.wallet = s.wallet;
-        _credit($, r, value, passed);
-        _moveBetweenInvestors($, cfg, s, r, value, true);
+        _move($, m, amount, true);
         emit Transfer(from, to, amount);
     }
 
-    function _mint(TokenStorage storage $, Config memory cfg, uint24 passed, address to, uint256 amount) private {
-        require(!cfg.paused, TokenPaused());
+    /// @dev Moves `amount` (at most the sender's balance) between the two wallets of `m`, and
+    /// between their investors' positions when they differ; counts it against the sender's daily
+    /// limit and the circuit breaker when `counted` (ordinary transfers).
+    function _move(TokenStorage storage $, Move memory m, uint256 amount, bool counted) private {
+        Config cfg = m.cfg;
+        uint24 passed = _passed($, cfg);
+        WalletState sender = _debit($, m.from, m.sender, amount, passed);
+        // A transfer to oneself credits the wallet as just debited, not the copy loaded before.
+        WalletState receiver = _credit($, m.to, m.from == m.to ? sender : m.receiver, amount, passed);
+        if (m.from != m.to) $.wallets[m.from] = sender;
+        $.wallets[m.to] = receiver;
+
+        uint32 senderNumber = m.senderRecord.investorNumber();
+        uint32 receiverNumber = m.receiverRecord.investorNumber();
+        // A zero amount or a move within one investor changes no position and moves nothing
+        // between holders, so it counts for neither the investor count nor the circuit breaker.
+        if (amount == 0 || senderNumber == receiverNumber) return;
+        uint256 count = type(uint256).max;
+        if (cfg.investorTracking()) {
+            Position sp = m.senderPosition;
+            Position rp = m.receiverPosition;
+            unchecked {
+                // Amounts, balances and volumes are below 2^96, so sums cannot overflow; an
+                // investor's position holds at least the balance of each of its wallets, so it
+                // covers `amount`; a position reaching zero was counted, so the count is positive.
+                if (counted && cfg.rules() & Rule.DAILY_LIMIT != 0) {
+                    uint32 today = uint32(block.timestamp / 1 days);
+                    sp = sp.withSent(today, sp.sentOn(today) + amount);
+                }
+                uint256 left = sp.balance() - amount;
+                $.positions[senderNumber] = sp.withBalance(left);
+                $.positions[receiverNumber] = rp.withBalance(rp.balance() + amount);
+                if ((left == 0) != (rp.balance() == 0)) {
+                    count = $.supply.investorCount();
+                    count = left == 0 ? count - 1 : count + 1;
+                }
+            }
+        }
+        bool breaker = counted && cfg.rules() & Rule.CIRCUIT_BREAKER != 0;
+        if (!breaker && count == type(uint256).max) return;
+        Supply sup = $.supply;
+        if (count != type(uint256).max) sup = sup.withInvestorCount(count);
+        if (breaker) sup = _countForBreaker($, cfg, sup, amount);
+        $.supply = sup;
+    }
+
+    /// @dev Adds `amount` to the breaker's window and pauses the token past its share of supply.
+    function _countForBreaker(TokenStorage storage $, Config cfg, Supply sup, uint256 amount) private returns (Supply) {
+        (uint32 start, uint256 moved) = (sup.windowStart(), sup.windowMoved());
+        bool tripped;
+        unchecked {
+            // Times fit 33 bits, amounts 96 bits and shares 14 bits: nothing here can overflow.
+            if (block.timestamp >= uint256(start) + cfg.breakerWindow()) {
+                (start, moved) = (uint32(block.timestamp), 0);
+            }
+            moved += amount;
+            tripped = moved * 10_000 > uint256(sup.total()) * cfg.breakerShareBps();
+        }
+        if (tripped) {
+            $.config = cfg.withPaused(true);
+            emit CircuitBreakerTripped(moved, sup.total(), start);
+            emit Paused(address(this));
+        }
+        return sup.withWindow(start, moved);
+    }
+
+    function _mint(TokenStorage storage $, Config cfg, uint24 passed, address to, uint256 amount)
+        private
+        returns (Config)
+    {
+        require(!cfg.paused(), TokenPaused());
         require(to != address(0), ERC20InvalidReceiver(address(0)));
-        Supply memory sup = _supply($);
-        require(amount <= MAX_AMOUNT - sup.total, TokenAmountTooLarge(amount));
-        uint96 value = uint96(amount);
-        Party memory r;
-        r.account = to;
-        r.wallet = _wallet($, to);
-        r.record = WalletRecord.wrap($.registry.walletRecord(to));
-        if (cfg.investorTracking) r.position = _position($, r.record.investorNumber());
-        uint8 code = _eligibility($, cfg, r.record, false);
-        if (code == RestrictionCode.SUCCESS && cfg.investorTracking) {
-            code = _receiverLimits($, cfg, sup, r.position, value, false);
+        Supply sup = $.supply;
+        require(amount <= MAX_AMOUNT - sup.total(), TokenAmountTooLarge(amount));
+        WalletState w = $.wallets[to];
+        WalletRecord record = WalletRecord.wrap(REGISTRY.walletRecord(to));
+        uint32 number = record.investorNumber();
+        Position p;
+        if (cfg.investorTracking()) p = $.positions[number];
+        uint8 code = _eligibility($, cfg, record, false);
+        if (code == RestrictionCode.SUCCESS && cfg.investorTracking()) {
+            code = _receiverLimits($, cfg, p, amount, false);
         }
         require(code == RestrictionCode.SUCCESS, ComplianceTransferRejected(address(0), to, amount, code));
 
-        if (cfg.rules & Rule.LOCKUP != 0 && cfg.lockupPeriod != 0) {
-            uint32 until = uint32(block.timestamp) + cfg.lockupPeriod;
-            r.wallet.locked = (r.wallet.lockedUntil > block.timestamp ? r.wallet.locked : 0) + value;
-            r.wallet.lockedUntil = until;
+        if (cfg.rules() & Rule.LOCKUP != 0 && cfg.lockupPeriod() != 0 && amount != 0) {
+            uint32 until = uint32(block.timestamp) + cfg.lockupPeriod();
+            w = _addLock($, to, w, amount, until);
             emit TokensLocked(to, amount, until);
         }
-        _credit($, r, value, passed);
-        $.supplySeen = $.supplyHistory.remember($.supplySeen, passed, sup.total);
-        sup.total += value;
-        if (cfg.investorTracking) {
+        $.wallets[to] = _credit($, to, w, amount, passed);
+        cfg = _rememberSupply($, cfg, passed, sup.total());
+        sup = sup.withTotal(sup.total() + amount);
+        if (cfg.investorTracking()) {
             // A zero amount creates no position, so it must not count a new investor.
-            if (r.position.balance == 0 && value != 0) ++sup.investorCount;
-            r.position.balance += value;
-            _storePosition($, r.record.investorNumber(), r.position);
+            if (p.balance() == 0 && amount != 0) sup = sup.withInvestorCount(sup.investorCount() + 1);
+            $.positions[number] = p.withBalance(p.balance() + amount);
         }
-        _storeSupply($, sup);
+        $.supply = sup;
         emit Transfer(address(0), to, amount);
+        return cfg;
     }
 
-    function _burn(TokenStorage storage $, Config memory cfg, uint24 passed, address from, uint256 amount) private {
-        require(!cfg.paused, TokenPaused());
-        Party memory s;
-        s.account = from;
-        s.wallet = _wallet($, from);
-        require(amount <= s.wallet.balance, ERC20InsufficientBalance(from, s.wallet.balance, amount));
-        uint256 unfrozen = s.wallet.balance - (s.wallet.hasFrozen ? $.frozen[from] : 0);
+    function _burn(TokenStorage storage $, Config cfg, uint24 passed, address from, uint256 amount)
+        private
+        returns (Config)
+    {
+        require(!cfg.paused(), TokenPaused());
+        WalletState w = $.wallets[from];
+        require(amount <= w.balance(), ERC20InsufficientBalance(from, w.balance(), amount));
+        uint256 unfrozen = w.balance() - (w.has(WalletStateLib.FROZEN) ? $.frozen[from] : 0);
         require(amount <= unfrozen, ERC7943InsufficientUnfrozenBalance(from, amount, unfrozen));
-        uint96 value = uint96(amount);
-        _debit($, s, value, passed);
-        Supply memory sup = _supply($);
-        $.supplySeen = $.supplyHistory.remember($.supplySeen, passed, sup.total);
-        sup.total -= value;
-        if (cfg.investorTracking) {
+        _requireUnencumbered($, from, w, amount, w.balance() - unfrozen);
+        $.wallets[from] = _debit($, from, w, amount, passed);
+        Supply sup = $.supply;
+        cfg = _rememberSupply($, cfg, passed, sup.total());
+        sup = sup.withTotal(sup.total() - amount);
+        if (cfg.investorTracking()) {
             // A retired wallet keeps its investor number, so its units still count for its investor.
-            uint32 number = WalletRecord.wrap($.registry.walletRecord(from)).investorNumber();
-            Position storage p = $.positions[number];
-            p.balance -= value;
-            if (p.balance == 0 && value != 0) --sup.investorCount;
+            uint32 number = WalletRecord.wrap(REGISTRY.walletRecord(from)).investorNumber();
+            Position p = $.positions[number];
+            uint256 left = p.balance() - amount;
+            $.positions[number] = p.withBalance(left);
+            if (left == 0 && amount != 0) sup = sup.withInvestorCount(sup.investorCount() - 1);
         }
-        _storeSupply($, sup);
+        $.supply = sup;
         emit Transfer(from, address(0), amount);
+        return cfg;
     }
 
-    /// @dev Moves a whole wallet (balance, live lock-up, frozen amount) onto another wallet.
+    /// @dev Moves a wallet's holding (balance, live lock tranches, frozen amount) onto another
+    /// wallet, all but its encumbered units.
     function _moveHolding(TokenStorage storage $, address lostWallet, address newWallet, uint24 passed)
         private
         returns (uint96 amount, uint256 frozenMoved)
     {
-        Wallet memory lost = _wallet($, lostWallet);
-        Wallet memory gain = _wallet($, newWallet);
-        amount = lost.balance;
-        frozenMoved = lost.hasFrozen ? $.frozen[lostWallet] : 0;
-        gain.seen = $.walletHistory[newWallet].remember(gain.seen, passed, gain.balance);
-        gain.balance += amount;
-        if (lost.lockedUntil > block.timestamp) {
-            gain.locked = (gain.lockedUntil > block.timestamp ? gain.locked : 0) + lost.locked;
-            gain.lockedUntil = lost.lockedUntil > gain.lockedUntil ? lost.lockedUntil : gain.lockedUntil;
-        }
-        lost.seen = $.walletHistory[lostWallet].remember(lost.seen, passed, lost.balance);
-        (lost.balance, lost.locked, lost.lockedUntil, lost.hasFrozen) = (0, 0, 0, false);
+        WalletState lost = _remember($, lostWallet, $.wallets[lostWallet], passed);
+        WalletState gain = _remember($, newWallet, $.wallets[newWallet], passed);
+        // Encumbered units stay where their takers can find them.
+        uint256 kept = _encumbered($, lostWallet, lost);
+        amount = uint96(lost.balance() - kept);
+        frozenMoved = lost.has(WalletStateLib.FROZEN) ? $.frozen[lostWallet] : 0;
+        gain = _takeLocks($, lostWallet, lost, newWallet, gain, amount);
+        gain = gain.withBalance(gain.balance() + amount);
+        lost = lost.withBalance(kept).withLock(0, 0).withFlag(WalletStateLib.TRANCHES, false);
         if (frozenMoved != 0) {
-            uint256 newFrozen = (gain.hasFrozen ? $.frozen[newWallet] : 0) + frozenMoved;
-            ($.frozen[lostWallet], $.frozen[newWallet], gain.hasFrozen) = (0, newFrozen, true);
+            uint256 newFrozen = (gain.has(WalletStateLib.FROZEN) ? $.frozen[newWallet] : 0) + frozenMoved;
+            ($.frozen[lostWallet], $.frozen[newWallet]) = (0, newFrozen);
+            lost = lost.withFlag(WalletStateLib.FROZEN, false);
+            gain = gain.withFlag(WalletStateLib.FROZEN, true);
             emit Frozen(lostWallet, 0);
             emit Frozen(newWallet, newFrozen);
         }
-        _storeWallet($, lostWallet, lost);
-        _storeWallet($, newWallet, gain);
+        $.wallets[lostWallet] = lost;
+        $.wallets[newWallet] = gain;
     }
 
-    /// @dev Takes `value` from a wallet, releasing frozen and locked units only as far as the
-    /// balance no longer covers them (forced transfers and burns).
-    function _debit(TokenStorage storage $, Party memory s, uint96 value, uint24 passed) private {
-        Wallet memory w = s.wallet;
-        w.seen = $.walletHistory[s.account].remember(w.seen, passed, w.balance);
-        w.balance -= value;
-        if (w.locked > w.balance) w.locked = w.balance;
-        if (w.hasFrozen && $.frozen[s.account] > w.balance) {
-            $.frozen[s.account] = w.balance;
-            w.hasFrozen = w.balance != 0;
-            emit Frozen(s.account, w.balance);
-        }
-        _storeWallet($, s.account, w);
-    }
-
-    function _credit(TokenStorage storage $, Party memory r, uint96 value, uint24 passed) private {
-        Wallet memory w = r.wallet;
-        w.seen = $.walletHistory[r.account].remember(w.seen, passed, w.balance);
-        w.balance += value;
-        _storeWallet($, r.account, w);
-    }
-
-    /// @dev Moves `value` between two investors' positions; counts it against the sender's daily
-    /// limit and the circuit breaker when `counted` (ordinary transfers).
-    function _moveBetweenInvestors(
+    /// @dev Adds the live lock tranches of `lost` to `gain`, at most `amount` units of them (the
+    /// units that move; the earliest give way first).
+    function _takeLocks(
         TokenStorage storage $,
-        Config memory cfg,
-        Party memory s,
-        Party memory r,
-        uint96 value,
-        bool counted
-    ) private {
-        // A zero amount changes no position: counting it would drop or add an investor wrongly.
-        bool tracked = value != 0 && cfg.investorTracking && s.record.investorNumber() != r.record.investorNumber();
-        bool breaker = counted && cfg.rules & Rule.CIRCUIT_BREAKER != 0;
-        if (!tracked && !breaker) return;
-        Supply memory sup = _supply($);
-        if (tracked) {
-            Position memory sp = s.position;
-            Position memory rp = r.position;
-            if (counted && cfg.rules & Rule.DAILY_LIMIT != 0) {
-                uint32 today = uint32(block.timestamp / 1 days);
-                sp.dayVolume = (sp.day == today ? sp.dayVolume : 0) + value;
-                sp.day = today;
-            }
-            sp.balance -= value;
-            if (sp.balance == 0) --sup.investorCount;
-            if (rp.balance == 0) ++sup.investorCount;
-            rp.balance += value;
-            _storePosition($, s.record.investorNumber(), sp);
-            _storePosition($, r.record.investorNumber(), rp);
+        address lostWallet,
+        WalletState lost,
+        address newWallet,
+        WalletState gain,
+        uint256 amount
+    ) private returns (WalletState) {
+        (uint256[] memory lostLocks, uint256 lostCount) = _tranches($, lostWallet, lost);
+        if (lostCount == 0) return gain;
+        uint256 lostLocked;
+        for (uint256 i; i < lostCount; ++i) {
+            lostLocked += LockTranches.amountOf(lostLocks[i]);
         }
-        if (breaker) {
-            if (block.timestamp >= uint256(sup.windowStart) + cfg.breakerWindow) {
-                (sup.windowStart, sup.windowMoved) = (uint32(block.timestamp), 0);
-            }
-            sup.windowMoved += value;
-            if (uint256(sup.windowMoved) * 10_000 > uint256(sup.total) * cfg.breakerShareBps) {
-                $.config.paused = true;
-                emit CircuitBreakerTripped(sup.windowMoved, sup.total, sup.windowStart);
-                emit Paused(address(this));
-            }
+        if (lostLocked > amount) lostCount = LockTranches.release(lostLocks, lostCount, lostLocked - amount);
+        (uint256[] memory list, uint256 n) = _tranches($, newWallet, gain);
+        for (uint256 i; i < lostCount; ++i) {
+            n = LockTranches.insert(list, n, lostLocks[i]);
         }
-        _storeSupply($, sup);
+        return _storeLocks($, newWallet, gain, list, n);
     }
 
-    function _loadParties(TokenStorage storage $, Config memory cfg, address from, address to)
+    /// @dev Takes `amount` (never encumbered units of others) from a wallet, releasing frozen and
+    /// locked units only as far as the balance no longer covers them (forced transfers, burns,
+    /// transfers with lock-up off).
+    function _debit(TokenStorage storage $, address account, WalletState w, uint256 amount, uint24 passed)
+        private
+        returns (WalletState)
+    {
+        if (passed != w.seen()) w = _remember($, account, w, passed);
+        uint256 balance;
+        unchecked {
+            // Every caller checked `amount` against the balance.
+            balance = w.balance() - amount;
+        }
+        w = w.withBalance(balance);
+        // Locks that all expired need no work: they count for nothing and are overwritten later.
+        if (block.timestamp < w.lockedUntil() || w.has(WalletStateLib.TRANCHES)) {
+            w = _settleLocks($, account, w, balance);
+        }
+        if (w.has(WalletStateLib.FROZEN | WalletStateLib.ENCUMBERED)) w = _settleHolds($, account, w, balance);
+        return w;
+    }
+
+    /// @dev Caps the frozen amount at the units of `balance` not encumbered (callers never take
+    /// encumbered units, so those are at most `balance`), and clears a spent encumbrance flag.
+    function _settleHolds(TokenStorage storage $, address account, WalletState w, uint256 balance)
+        private
+        returns (WalletState)
+    {
+        uint256 encumbered = _encumbered($, account, w);
+        if (encumbered == 0) w = w.withFlag(WalletStateLib.ENCUMBERED, false);
+        uint256 freezable = balance - encumbered;
+        if (w.has(WalletStateLib.FROZEN) && $.frozen[account] > freezable) {
+            $.frozen[account] = freezable;
+            w = w.withFlag(WalletStateLib.FROZEN, freezable != 0);
+            emit Frozen(account, freezable);
+        }
+        return w;
+    }
+
+    function _credit(TokenStorage storage $, address account, WalletState w, uint256 amount, uint24 passed)
+        private
+        returns (WalletState)
+    {
+        if (passed != w.seen()) w = _remember($, account, w, passed);
+        unchecked {
+            // Balances and amounts are below 2^96 (the supply cap), so the sum fits.
+            return w.withBalance(w.balance() + amount);
+        }
+    }
+
+    /// @dev Keeps a wallet's balance at the record dates passed since it last changed (callers skip
+    /// the call when none did: `passed == w.seen()`).
+    function _remember(TokenStorage storage $, address account, WalletState w, uint24 passed)
+        private
+        returns (WalletState)
+    {
+        return w.withSeen($.walletHistory[account].remember(w.seen(), passed, w.balance()));
+    }
+
+    /// @dev Keeps the supply at the record dates passed since it last changed.
+    function _rememberSupply(TokenStorage storage $, Config cfg, uint24 passed, uint96 total) private returns (Config) {
+        if (passed == cfg.supplySeen()) return cfg;
+        cfg = cfg.withSupplySeen($.supplyHistory.remember(cfg.supplySeen(), passed, total));
+        $.config = cfg;
+        return cfg;
+    }
+
+    // ---------------------------------------------------------------- internals: encumbrance
+
+    /// @dev Encumbers `amount` of `owner`'s free units to `taker`, under the owner's own transfer
+    /// rules as a sender (pause, registration, freeze, KYC, jurisdiction, free balance).
+    function _encumber(address owner, address taker, uint256 amount) private {
+        require(taker != address(0), ERC20InvalidSpender(address(0)));
+        TokenStorage storage $ = _token();
+        Config cfg = $.config;
+        WalletState w = $.wallets[owner];
+        uint8 code = cfg.paused()
+            ? RestrictionCode.TOKEN_PAUSED
+            : _eligibility($, cfg, WalletRecord.wrap(REGISTRY.walletRecord(owner)), true);
+        if (code == RestrictionCode.SUCCESS) code = _balanceRestriction($, cfg, owner, w, amount, 0);
+        require(code == RestrictionCode.SUCCESS, TokenEncumbranceRejected(owner, taker, amount, code));
+        unchecked {
+            // `amount` fits the owner's free units, so every encumbrance stays below 2^96.
+            $.encumbered[owner] += amount;
+            $.encumbrances[owner][taker] += amount;
+        }
+        if (!w.has(WalletStateLib.ENCUMBERED)) $.wallets[owner] = w.withFlag(WalletStateLib.ENCUMBERED, true);
+        emit Encumber(owner, taker, amount);
+    }
+
+    /// @dev Gives `amount` of `taker`'s encumbrance on `owner` back to the owner (the wallet's
+    /// flag is cleared on its next move).
+    function _release(address owner, address taker, uint256 amount) private {
+        TokenStorage storage $ = _token();
+        uint256 held = $.encumbrances[owner][taker];
+        require(amount <= held, TokenEncumbranceExceeded(owner, taker, held, amount));
+        unchecked {
+            // The owner's total is the sum of its encumbrances, each at least what it gives back.
+            $.encumbrances[owner][taker] = held - amount;
+            $.encumbered[owner] -= amount;
+        }
+        emit Release(owner, taker, amount);
+    }
+
+    function _encumbered(TokenStorage storage $, address account, WalletState w) private view returns (uint256) {
+        return w.has(WalletStateLib.ENCUMBERED) ? $.encumbered[account] : 0;
+    }
+
+    /// @dev Reverts when `amount` reaches into `account`'s encumbered units, with `reserved` more
+    /// units (frozen) out of reach too.
+    function _requireUnencumbered(
+        TokenStorage storage $,
+        address account,
+        WalletState w,
+        uint256 amount,
+        uint256 reserved
+    ) private view {
+        uint256 unencumbered = w.balance() - reserved - _encumbered($, account, w);
+        require(amount <= unencumbered, TokenAmountEncumbered(account, amount, unencumbered));
+    }
+
+    // ---------------------------------------------------------------- internals: lock-up
+
+    /// @dev Adds a tranche of `amount` units locked until `until`.
+    function _addLock(TokenStorage storage $, address account, WalletState w, uint256 amount, uint32 until)
+        private
+        returns (WalletState)
+    {
+        (uint256 live, uint32 earliest) = _liveLock($, account, w);
+        if (live == 0) return w.withLock(amount, until).withFlag(WalletStateLib.TRANCHES, false);
+        if (!w.has(WalletStateLib.TRANCHES) && earliest == until) return w.withLock(live + amount, until);
+        (uint256[] memory list, uint256 n) = _tranches($, account, w);
+        n = LockTranches.insert(list, n, LockTranches.pack(amount, until));
+        return _storeLocks($, account, w, list, n);
+    }
+
+    /// @dev Drops expired tranches from the summary and, when `balance` no longer covers the live
+    /// locks, releases the earliest ones first.
+    function _settleLocks(TokenStorage storage $, address account, WalletState w, uint256 balance)
+        private
+        returns (WalletState)
+    {
+        (uint256 live, uint32 earliest) = _liveLock($, account, w);
+        if (live == 0) return w.withLock(0, 0).withFlag(WalletStateLib.TRANCHES, false);
+        if (live <= balance) return w.withLock(live, earliest);
+        (uint256[] memory list, uint256 n) = _tranches($, account, w);
+        n = LockTranches.release(list, n, live - balance);
+        return _storeLocks($, account, w, list, n);
+    }
+
+    /// @dev Units of `account` locked now and the earliest date one of them unlocks.
+    function _liveLock(TokenStorage storage $, address account, WalletState w)
         private
         view
-        returns (Party memory s, Party memory r)
+        returns (uint256 amount, uint32 earliest)
     {
-        (s.account, r.account) = (from, to);
-        s.wallet = _wallet($, from);
-        r.wallet = _wallet($, to);
-        (uint256 sWord, uint256 rWord) = $.registry.walletRecords(from, to);
-        (s.record, r.record) = (WalletRecord.wrap(sWord), WalletRecord.wrap(rWord));
-        if (cfg.investorTracking && s.record.investorNumber() != r.record.investorNumber()) {
-            s.position = _position($, s.record.investorNumber());
-            r.position = _position($, r.record.investorNumber());
+        if (block.timestamp < w.lockedUntil()) return (w.locked(), w.lockedUntil());
+        if (!w.has(WalletStateLib.TRANCHES)) return (0, 0);
+        (uint256[] memory list, uint256 n) = _tranches($, account, w);
+        for (uint256 i; i < n; ++i) {
+            amount += LockTranches.amountOf(list[i]);
+        }
+        if (n != 0) earliest = LockTranches.untilOf(list[0]);
+    }
+
+    /// @dev The wallet's live tranches, sorted by date.
+    function _tranches(TokenStorage storage $, address account, WalletState w)
+        private
+        view
+        returns (uint256[] memory list, uint256 n)
+    {
+        list = LockTranches.newList();
+        if (w.has(WalletStateLib.TRANCHES)) {
+            n = LockTranches.loadLive($.lockTranches[account], list, 0, block.timestamp);
+        } else if (block.timestamp < w.lockedUntil()) {
+            list[n++] = LockTranches.pack(w.locked(), w.lockedUntil());
+        }
+    }
+
+    /// @dev Stores the sorted live tranches `list[0..n)`: in the wallet word alone when there is
+    /// at most one.
+    function _storeLocks(TokenStorage storage $, address account, WalletState w, uint256[] memory list, uint256 n)
+        private
+        returns (WalletState)
+    {
+        if (n == 0) return w.withLock(0, 0).withFlag(WalletStateLib.TRANCHES, false);
+        if (n == 1) {
+            w = w.withLock(LockTranches.amountOf(list[0]), LockTranches.untilOf(list[0]));
+            return w.withFlag(WalletStateLib.TRANCHES, false);
+        }
+        (uint256 total, uint32 earliest) = LockTranches.store($.lockTranches[account], list, n);
+        return w.withLock(total, earliest).withFlag(WalletStateLib.TRANCHES, true);
+    }
+
+    // ---------------------------------------------------------------- internals: rules
+
+    /// @dev The registry's `walletRecords(a, b)`, called through scratch memory: the hottest call
+    /// of every transfer, spared the ABI coder's allocations.
+    function _records(address a, address b) private view returns (WalletRecord ra, WalletRecord rb) {
+        IIdentityRegistry registry = REGISTRY;
+        bytes4 selector = IIdentityRegistry.walletRecords.selector;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), a)
+            mstore(add(ptr, 0x24), b)
+            if iszero(staticcall(gas(), registry, ptr, 0x44, 0x00, 0x40)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            if lt(returndatasize(), 0x40) { revert(0, 0) }
+            ra := mload(0x00)
+            rb := mload(0x20)
+        }
+    }
+
+    function _load(TokenStorage storage $, address from, address to) private view returns (Move memory m) {
+        m.cfg = $.config;
+        (m.from, m.to) = (from, to);
+        m.sender = $.wallets[from];
+        m.receiver = $.wallets[to];
+        (m.senderRecord, m.receiverRecord) = _records(from, to);
+        uint32 senderNumber = m.senderRecord.investorNumber();
+        uint32 receiverNumber = m.receiverRecord.investorNumber();
+        if (m.cfg.investorTracking() && senderNumber != receiverNumber) {
+            m.senderPosition = $.positions[senderNumber];
+            m.receiverPosition = $.positions[receiverNumber];
         }
     }
 
     /// @dev The first rule an ordinary transfer breaks, in `RestrictionCode` order.
-    function _restriction(TokenStorage storage $, Config memory cfg, Party memory s, Party memory r, uint256 amount)
-        private
-        view
-        returns (uint8 code)
-    {
-        if (cfg.paused) return RestrictionCode.TOKEN_PAUSED;
-        code = _eligibility($, cfg, s.record, true);
+    function _restriction(TokenStorage storage $, Move memory m, uint256 amount) private view returns (uint8 code) {
+        Config cfg = m.cfg;
+        if (cfg.paused()) return RestrictionCode.TOKEN_PAUSED;
+        code = _eligibility($, cfg, m.senderRecord, true);
         if (code != RestrictionCode.SUCCESS) return code;
-        code = _eligibility($, cfg, r.record, false);
+        code = _eligibility($, cfg, m.receiverRecord, false);
         if (code != RestrictionCode.SUCCESS) return code;
-        Wallet memory w = s.wallet;
-        if (amount > w.balance) return RestrictionCode.INSUFFICIENT_BALANCE;
-        uint256 frozen = w.hasFrozen ? $.frozen[s.account] : 0;
-        if (amount > w.balance - frozen) return RestrictionCode.BALANCE_FROZEN;
-        if (amount > w.balance - _restricted($, cfg, s.account, w)) return RestrictionCode.TOKENS_LOCKED;
-        if (!cfg.investorTracking || s.record.investorNumber() == r.record.investorNumber()) return code;
-        if (cfg.rules & Rule.INVESTOR_RULES == 0) return code;
-        uint96 value = uint96(amount);
-        code = _receiverLimits($, cfg, $.supply, r.position, value, s.position.balance == value);
+        code = _balanceRestriction($, cfg, m.from, m.sender, amount, m.fromEncumbrance);
         if (code != RestrictionCode.SUCCESS) return code;
-        if (cfg.rules & Rule.DAILY_LIMIT != 0) {
-            Position memory sp = s.position;
-            uint256 sent = sp.day == uint32(block.timestamp / 1 days) ? sp.dayVolume : 0;
-            if (sent + amount > $.limits.dailyLimitPerInvestor) return RestrictionCode.DAILY_LIMIT_EXCEEDED;
+        uint16 rules = cfg.rules();
+        if (rules & Rule.INVESTOR_RULES == 0 || !cfg.investorTracking()) return code;
+        if (m.senderRecord.investorNumber() == m.receiverRecord.investorNumber()) return code;
+        code = _receiverLimits($, cfg, m.receiverPosition, amount, m.senderPosition.balance() == amount);
+        if (code != RestrictionCode.SUCCESS) return code;
+        if (rules & Rule.DAILY_LIMIT != 0) {
+            uint256 sent = m.senderPosition.sentOn(uint32(block.timestamp / 1 days));
+            // `amount` is at most the sender's balance here: both terms are below 2^96.
+            unchecked {
+                if (sent + amount > $.limits.dailyLimitPerInvestor) return RestrictionCode.DAILY_LIMIT_EXCEEDED;
+            }
         }
+    }
+
+    /// @dev What the sender's balance allows: `amount` must fit the balance and the unfrozen units,
+    /// and the part not taken from the caller's encumbrance (`fromEncumbrance`) must also fit the
+    /// units neither encumbered nor (under the lock-up rule) locked.
+    function _balanceRestriction(
+        TokenStorage storage $,
+        Config cfg,
+        address account,
+        WalletState w,
+        uint256 amount,
+        uint256 fromEncumbrance
+    ) private view returns (uint8) {
+        uint256 balance = w.balance();
+        if (amount > balance) return RestrictionCode.INSUFFICIENT_BALANCE;
+        bool lockup = cfg.rules() & Rule.LOCKUP != 0 && w.locked() != 0;
+        // Nothing held back: the common case, decided without further reads.
+        if (!lockup && !w.has(WalletStateLib.FROZEN | WalletStateLib.ENCUMBERED)) return RestrictionCode.SUCCESS;
+        uint256 frozen = w.has(WalletStateLib.FROZEN) ? $.frozen[account] : 0;
+        unchecked {
+            // Frozen plus encumbered units never exceed the balance, and `fromEncumbrance` is part
+            // of `amount`: no difference below can wrap.
+            if (amount > balance - frozen) return RestrictionCode.BALANCE_FROZEN;
+            uint256 own = amount - fromEncumbrance;
+            // The caller's encumbrance was already released: its units count as held here.
+            uint256 held = frozen + _encumbered($, account, w) + fromEncumbrance;
+            if (own > balance - held) return RestrictionCode.BALANCE_ENCUMBERED;
+            if (lockup) {
+                (uint256 live,) = _liveLock($, account, w);
+                held += live;
+                if (own > (held > balance ? 0 : balance - held)) return RestrictionCode.TOKENS_LOCKED;
+            }
+        }
+        return RestrictionCode.SUCCESS;
     }
 
     /// @dev Maximum investors and maximum balance for a receiving investor. `senderExits` is true
     /// when the sending investor's position drops to zero, so the count does not grow.
-    function _receiverLimits(
-        TokenStorage storage $,
-        Config memory cfg,
-        Supply memory sup,
-        Position memory receiver,
-        uint96 value,
-        bool senderExits
-    ) private view returns (uint8) {
-        if (cfg.rules & (Rule.MAX_INVESTORS | Rule.MAX_BALANCE) == 0) {
-            return RestrictionCode.SUCCESS;
-        }
-        Limits memory limits = $.limits;
+    function _receiverLimits(TokenStorage storage $, Config cfg, Position receiver, uint256 amount, bool senderExits)
+        private
+        view
+        returns (uint8)
+    {
+        uint16 rules = cfg.rules();
         if (
-            cfg.rules & Rule.MAX_INVESTORS != 0 && receiver.balance == 0 && !senderExits
-                && sup.investorCount >= limits.maxInvestors
+            rules & Rule.MAX_INVESTORS != 0 && receiver.balance() == 0 && !senderExits
+                && $.supply.investorCount() >= $.limits.maxInvestors
         ) return RestrictionCode.MAX_INVESTORS_REACHED;
-        if (cfg.rules & Rule.MAX_BALANCE != 0 && uint256(receiver.balance) + value > limits.maxBalancePerInvestor) {
-            return RestrictionCode.MAX_BALANCE_EXCEEDED;
+        // `amount` is at most a balance or the supply's room: the sum cannot overflow.
+        unchecked {
+            if (rules & Rule.MAX_BALANCE != 0 && receiver.balance() + amount > $.limits.maxBalancePerInvestor) {
+                return RestrictionCode.MAX_BALANCE_EXCEEDED;
+            }
         }
         return RestrictionCode.SUCCESS;
     }
 
     /// @dev Registration, freeze, KYC, class (receivers only) and jurisdiction of one party.
-    function _eligibility(TokenStorage storage $, Config memory cfg, WalletRecord w, bool sender)
+    function _eligibility(TokenStorage storage $, Config cfg, WalletRecord w, bool sender)
         private
         view
         returns (uint8)
@@ -782,11 +1057,11 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
             return sender ? RestrictionCode.SENDER_NOT_REGISTERED : RestrictionCode.RECEIVER_NOT_REGISTERED;
         }
         if (w.frozen()) return sender ? RestrictionCode.SENDER_FROZEN : RestrictionCode.RECEIVER_FROZEN;
-        uint16 rules = cfg.rules;
+        uint16 rules = cfg.rules();
         if (rules & Rule.KYC != 0 && w.kycExpiry() <= block.timestamp) {
             return sender ? RestrictionCode.SENDER_KYC_EXPIRED : RestrictionCode.RECEIVER_KYC_EXPIRED;
         }
-        if (!sender && rules & Rule.INVESTOR_CLASS != 0 && cfg.allowedClasses & (1 << w.investorClass()) == 0) {
+        if (!sender && rules & Rule.INVESTOR_CLASS != 0 && cfg.allowedClasses() & (1 << w.investorClass()) == 0) {
             return RestrictionCode.RECEIVER_CLASS_NOT_ALLOWED;
         }
         if (rules & (Rule.JURISDICTION_ALLOWLIST | Rule.JURISDICTION_BLOCKLIST) != 0) {
@@ -800,29 +1075,75 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         return RestrictionCode.SUCCESS;
     }
 
-    /// @dev Units of `w` that may not be sent: frozen plus locked, capped at the balance.
-    function _restricted(TokenStorage storage $, Config memory cfg, address account, Wallet memory w)
+    /// @dev Whether `account` passes the token's pause and its own eligibility as a sender or a
+    /// receiver.
+    function _canTake(address account, bool sender) private view returns (bool) {
+        TokenStorage storage $ = _token();
+        Config cfg = $.config;
+        WalletRecord record = WalletRecord.wrap(REGISTRY.walletRecord(account));
+        return !cfg.paused() && _eligibility($, cfg, record, sender) == RestrictionCode.SUCCESS;
+    }
+
+    /// @dev Units of `w` its owner may not send: frozen, encumbered and locked (under the lock-up
+    /// rule), capped at the balance.
+    function _restricted(TokenStorage storage $, Config cfg, address account, WalletState w)
         private
         view
         returns (uint256)
     {
-        uint256 held = w.hasFrozen ? $.frozen[account] : 0;
-        if (cfg.rules & Rule.LOCKUP != 0 && w.lockedUntil > block.timestamp) held += w.locked;
-        return held > w.balance ? w.balance : held;
+        uint256 held = (w.has(WalletStateLib.FROZEN) ? $.frozen[account] : 0) + _encumbered($, account, w);
+        if (cfg.rules() & Rule.LOCKUP != 0 && w.locked() != 0) {
+            (uint256 live,) = _liveLock($, account, w);
+            // Each is at most the balance, below 2^96.
+            unchecked {
+                held += live;
+            }
+        }
+        return held > w.balance() ? w.balance() : held;
     }
 
-    /// @dev The number of record dates whose time has come. Usually one slot already loaded; each
-    /// record date still in the future costs one more read.
-    function _passed(TokenStorage storage $, Config memory cfg) private view returns (uint24 n) {
-        n = cfg.recordDateCount;
-        if (n == 0 || cfg.lastRecordDate <= block.timestamp) return n;
+    // ---------------------------------------------------------------- internals: record dates
+
+    /// @dev The number of record dates whose time has come. Usually from the configuration word
+    /// already loaded; each record date still in the future costs one more read.
+    function _passed(TokenStorage storage $, Config cfg) private view returns (uint24 n) {
+        n = cfg.recordDateCount();
+        if (n == 0 || cfg.lastRecordDate() <= block.timestamp) return n;
         --n;
-        while (n != 0 && $.recordDates[n - 1] > block.timestamp) --n;
+        while (n != 0 && $.recordDates[n] > block.timestamp) --n;
+    }
+
+    function _requireScheduled(TokenStorage storage $, uint24 recordId) private view {
+        require(recordId != 0 && recordId <= $.config.recordDateCount(), TokenRecordDateUnknown(recordId));
     }
 
     function _requirePassed(TokenStorage storage $, uint24 recordId) private view {
-        require(recordId != 0 && recordId <= _passed($, $.config), TokenRecordDateNotPassed(recordId));
+        _requireScheduled($, recordId);
+        require(recordId <= _passed($, $.config), TokenRecordDateNotPassed(recordId));
     }
+
+    function _walletBalanceAt(TokenStorage storage $, address wallet, uint24 recordId) private view returns (uint256) {
+        WalletState w = $.wallets[wallet];
+        return $.walletHistory[wallet].valueAt(recordId, w.seen(), w.balance());
+    }
+
+    /// @dev The sum over every wallet ever bound to the investor, active or retired (none for an
+    /// unknown one), of its balance now (`recordId` 0) or at a passed record date.
+    function _investorTotal(TokenStorage storage $, bytes32 investorId, uint24 recordId)
+        private
+        view
+        returns (uint256 total)
+    {
+        for (uint256 retired; retired < 2; ++retired) {
+            address[] memory wallets =
+                retired == 0 ? REGISTRY.walletsOf(investorId) : REGISTRY.retiredWalletsOf(investorId);
+            for (uint256 i; i < wallets.length; ++i) {
+                total += recordId == 0 ? $.wallets[wallets[i]].balance() : _walletBalanceAt($, wallets[i], recordId);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- internals: other
 
     function _spendAllowance(address owner, address spender, uint256 amount) private {
         TokenStorage storage $ = _token();
@@ -847,34 +1168,6 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         $.termsUri = termsUri;
         $.termsHash = termsHash;
         emit SecurityInfoChanged(nominee_, securityId_, termsUri, termsHash);
-    }
-
-    function _config(TokenStorage storage $) private view returns (Config memory) {
-        return $.config;
-    }
-
-    function _supply(TokenStorage storage $) private view returns (Supply memory) {
-        return $.supply;
-    }
-
-    function _storeSupply(TokenStorage storage $, Supply memory sup) private {
-        $.supply = sup;
-    }
-
-    function _wallet(TokenStorage storage $, address account) private view returns (Wallet memory) {
-        return $.wallets[account];
-    }
-
-    function _storeWallet(TokenStorage storage $, address account, Wallet memory w) private {
-        $.wallets[account] = w;
-    }
-
-    function _position(TokenStorage storage $, uint32 investorNumber) private view returns (Position memory) {
-        return $.positions[investorNumber];
-    }
-
-    function _storePosition(TokenStorage storage $, uint32 investorNumber, Position memory p) private {
-        $.positions[investorNumber] = p;
     }
 
     function _token() private pure returns (TokenStorage storage $) {

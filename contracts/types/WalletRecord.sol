@@ -36,6 +36,11 @@ library WalletRecordLib {
         return WalletRecord.wrap(WalletRecord.unwrap(r) & ~REGISTERED_BIT);
     }
 
+    /// @notice The same record with the registered bit set (another wallet of the same investor).
+    function activate(WalletRecord r) internal pure returns (WalletRecord) {
+        return WalletRecord.wrap(WalletRecord.unwrap(r) | REGISTERED_BIT);
+    }
+
     function investorNumber(WalletRecord r) internal pure returns (uint32) {
         return uint32(WalletRecord.unwrap(r));
     }

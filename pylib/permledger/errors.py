@@ -300,6 +300,11 @@ IdentityWalletUnknown = _error(
 IdentityWalletLimitReached = _error(
     "IdentityWalletLimitReached", IdentityError, "The investor has the maximum number of wallets."
 )
+IdentityLifetimeWalletLimitReached = _error(
+    "IdentityLifetimeWalletLimitReached",
+    IdentityError,
+    "The investor has had the maximum number of distinct wallets.",
+)
 
 ComplianceTransferRejected = _error(
     "ComplianceTransferRejected", ComplianceError, "A transfer broke a rule; `code` says which."
@@ -325,6 +330,9 @@ ComplianceBreakerInvalid = _error(
 ComplianceTokenNotBound = _error(
     "ComplianceTokenNotBound", ComplianceError, "Token not bound here."
 )
+ComplianceBreakerNotConfigured = _error(
+    "ComplianceBreakerNotConfigured", ComplianceError, "Breaker switched on before its settings."
+)
 
 TokenDependencyInvalid = _error(
     "TokenDependencyInvalid", TokenError, "Registry or compliance invalid."
@@ -340,7 +348,16 @@ TokenBatchLengthMismatch = _error(
     "TokenBatchLengthMismatch", TokenError, "Batch arrays differ in length."
 )
 TokenFrozenExceedsBalance = _error(
-    "TokenFrozenExceedsBalance", TokenError, "Frozen above the balance."
+    "TokenFrozenExceedsBalance", TokenError, "Frozen above the balance not encumbered."
+)
+TokenAmountEncumbered = _error(
+    "TokenAmountEncumbered", TokenError, "The amount reaches into units encumbered to a taker."
+)
+TokenEncumbranceRejected = _error(
+    "TokenEncumbranceRejected", TokenError, "The owner cannot encumber this; `code` says why."
+)
+TokenEncumbranceExceeded = _error(
+    "TokenEncumbranceExceeded", TokenError, "The taker holds less encumbered on the owner."
 )
 TokenForcedTransferToSelf = _error(
     "TokenForcedTransferToSelf", TokenError, "Forced transfer to itself."
@@ -348,6 +365,9 @@ TokenForcedTransferToSelf = _error(
 TokenRecoveryInvalid = _error("TokenRecoveryInvalid", TokenError, "Recovery across investors.")
 TokenRecordDateInvalid = _error("TokenRecordDateInvalid", TokenError, "Record date in the past.")
 TokenRecordDateNotPassed = _error("TokenRecordDateNotPassed", TokenError, "Record date not passed.")
+TokenRecordDateUnknown = _error(
+    "TokenRecordDateUnknown", TokenError, "Record date never scheduled."
+)
 ERC20InsufficientAllowance = _error("ERC20InsufficientAllowance", TokenError, "Allowance too low.")
 ERC20InsufficientBalance = _error("ERC20InsufficientBalance", TokenError, "Balance too low.")
 ERC20InvalidApprover = _error("ERC20InvalidApprover", TokenError, "Invalid approver.")

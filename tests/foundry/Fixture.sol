@@ -103,7 +103,6 @@ abstract contract Fixture is Test {
             symbol: symbol,
             decimals: 0,
             authority: address(authority),
-            registry: address(registry),
             compliance: address(compliance),
             nominee: "Cede & Co.",
             securityId: "XS0000000001",
@@ -113,7 +112,10 @@ abstract contract Fixture is Test {
         });
         return EntitlementToken(
             address(
-                new ERC1967Proxy(address(new EntitlementToken()), abi.encodeCall(EntitlementToken.initialize, (params)))
+                new ERC1967Proxy(
+                    address(new EntitlementToken(address(registry))),
+                    abi.encodeCall(EntitlementToken.initialize, (params))
+                )
             )
         );
     }

@@ -187,7 +187,6 @@ def token_proxy(spec: TokenSpec) -> DeployProxy:
         spec.symbol,
         spec.decimals,
         Ref("authority"),
-        Ref("identity_registry"),
         Ref("transfer_compliance"),
         spec.nominee,
         spec.security_id,
@@ -223,7 +222,10 @@ def core_layer(config: SystemConfig) -> list[Step]:
             "transfer_compliance_implementation",
             args=(Ref("authority"),),
         ),
-        DeployContract("entitlement_token_implementation", "EntitlementToken"),
+        # The registry is an immutable of the implementation (one storage read less per transfer).
+        DeployContract(
+            "entitlement_token_implementation", "EntitlementToken", (Ref("identity_registry"),)
+        ),
         *(token_proxy(spec) for spec in config.tokens),
     ]
 

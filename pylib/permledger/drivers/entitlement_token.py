@@ -8,7 +8,7 @@ from eth_typing import ChecksumAddress
 
 from permledger.chain import Account, Receipt
 from permledger.drivers.base import AddressLike, Driver, address, amount, bytes32
-from permledger.errors import TransferRestricted
+from permledger.errors import ComplianceTransferRejected, TransferRestricted
 from permledger.types import MAX_AMOUNT, Restriction, RestrictionCode, Rule, RuleSettings
 
 
@@ -73,15 +73,94 @@ class EntitlementToken(Driver):
     def transfer_from(
         self, owner: AddressLike, to: AddressLike, value: int, *, sender: Account | None = None
     ) -> Receipt:
-        """Move `value` from `owner` on its allowance, after the token's views approve it.
+        """Move `value` from `owner`, out of the sender's encumbrance first (ERC-7246), then its
+        allowance, after the chain approves it.
+
+        A taker's transfer is checked by running it as a call first: no view answers for the
+        units encumbered to it.
 
         Raises:
-            InvalidInput, TransferRestricted, ERC20InsufficientAllowance.
+            InvalidInput, TransferRestricted, ERC20InsufficientAllowance (nothing sent).
         """
+        account = self._sender(sender, "transferFrom")
         source, receiver = address(owner, "owner"), address(to, "receiver")
         units = amount(value, maximum=MAX_AMOUNT)
-        self.require_transferable(source, receiver, units)
-        return self._send("transferFrom", source, receiver, units, sender=sender)
+        if self.encumbrances(source, account.address) == 0:
+            self.require_transferable(source, receiver, units)
+        else:
+            self._require_taker_transfer(account, source, receiver, units)
+        return self._send("transferFrom", source, receiver, units, sender=account)
+
+    def _require_taker_transfer(
+        self, taker: Account, source: ChecksumAddress, receiver: ChecksumAddress, units: int
+    ) -> None:
+        try:
+            with self._decoded():
+                self.binding.call("transferFrom", source, receiver, units, sender=taker.address)
+        except ComplianceTransferRejected as error:
+            code = RestrictionCode(error.arguments["code"])
+            message = self.message_for_transfer_restriction(code)
+            raise TransferRestricted(
+                code, message, sender=source, receiver=receiver, amount=units
+            ) from error
+
+    # ERC-7246 encumbrance
+
+    def encumber(self, taker: AddressLike, value: int, *, sender: Account | None = None) -> Receipt:
+        """Pledge `value` of the sender's available units to `taker`: they stay in its balance,
+        but only the taker can move (`transfer_from`) or release them.
+
+        Raises:
+            InvalidInput, TokenEncumbranceRejected (with the restriction code), ERC20InvalidSpender.
+        """
+        return self._send(
+            "encumber", address(taker, "taker"), amount(value, maximum=MAX_AMOUNT), sender=sender
+        )
+
+    def encumber_from(
+        self,
+        owner: AddressLike,
+        taker: AddressLike,
+        value: int,
+        *,
+        sender: Account | None = None,
+    ) -> Receipt:
+        """Pledge `value` of `owner`'s available units to `taker`, on the sender's allowance.
+
+        Raises:
+            InvalidInput, ERC20InsufficientAllowance, TokenEncumbranceRejected,
+            ERC20InvalidSpender.
+        """
+        return self._send(
+            "encumberFrom",
+            address(owner, "owner"),
+            address(taker, "taker"),
+            amount(value, maximum=MAX_AMOUNT),
+            sender=sender,
+        )
+
+    def release(self, owner: AddressLike, value: int, *, sender: Account | None = None) -> Receipt:
+        """Give back `value` of the units the sender holds encumbered on `owner`. Works whatever
+        the token's or the owner's state (paused, KYC lapsed, frozen).
+
+        Raises:
+            InvalidInput, TokenEncumbranceExceeded.
+        """
+        return self._send(
+            "release", address(owner, "owner"), amount(value, maximum=MAX_AMOUNT), sender=sender
+        )
+
+    def encumbered_balance_of(self, owner: AddressLike) -> int:
+        """The units of `owner` encumbered to any taker."""
+        return int(self._call("encumberedBalanceOf", address(owner, "owner")))
+
+    def available_balance_of(self, owner: AddressLike) -> int:
+        """The units `owner` can send or encumber now (not frozen, encumbered or locked)."""
+        return int(self._call("availableBalanceOf", address(owner, "owner")))
+
+    def encumbrances(self, owner: AddressLike, taker: AddressLike) -> int:
+        """The units of `owner` encumbered to `taker`."""
+        return int(self._call("encumbrances", address(owner, "owner"), address(taker, "taker")))
 
     def approve(
         self, spender: AddressLike, value: int, *, sender: Account | None = None
@@ -190,7 +269,7 @@ class EntitlementToken(Driver):
 
         Raises:
             InvalidInput, ERC20InsufficientBalance, ERC7943InsufficientUnfrozenBalance,
-            TokenPaused, AccessControlUnauthorizedAccount.
+            TokenAmountEncumbered, TokenPaused, AccessControlUnauthorizedAccount.
         """
         return self._send(
             "burn", address(wallet, "wallet"), amount(value, maximum=MAX_AMOUNT), sender=sender
@@ -251,7 +330,7 @@ class EntitlementToken(Driver):
 
         Raises:
             InvalidInput, TokenForcedTransferToSelf, ComplianceTransferRejected,
-            ERC20InsufficientBalance, AccessControlUnauthorizedAccount.
+            ERC20InsufficientBalance, TokenAmountEncumbered, AccessControlUnauthorizedAccount.
         """
         return self._send(
             "forcedTransfer",
@@ -264,7 +343,7 @@ class EntitlementToken(Driver):
     def set_frozen_tokens(
         self, wallet: AddressLike, value: int, *, sender: Account | None = None
     ) -> Receipt:
-        """Set how many of a wallet's units are frozen.
+        """Set how many of a wallet's units are frozen (at most those not encumbered).
 
         Raises:
             InvalidInput, TokenFrozenExceedsBalance, AccessControlUnauthorizedAccount.
@@ -276,7 +355,8 @@ class EntitlementToken(Driver):
     def recover_wallet(
         self, lost: AddressLike, new: AddressLike, *, sender: Account | None = None
     ) -> Receipt:
-        """Move a lost wallet's whole holding to another wallet of the same investor.
+        """Move a lost wallet's holding to another wallet of the same investor (all but its
+        encumbered units, which stay with their takers).
 
         Raises:
             TokenRecoveryInvalid, AccessControlUnauthorizedAccount.
@@ -317,12 +397,12 @@ class EntitlementToken(Driver):
         return int(self._call("getFrozenTokens", address(wallet, "wallet")))
 
     def locked_tokens(self, wallet: AddressLike) -> tuple[int, int]:
-        """A wallet's locked units and the time they unlock."""
+        """A wallet's locked units now and the time the first of them unlocks (0, 0 if none)."""
         locked, until = self._call("lockedTokens", address(wallet, "wallet"))
         return int(locked), int(until)
 
     def transferable_balance(self, wallet: AddressLike) -> int:
-        """Units a wallet can send now."""
+        """Units a wallet can send now (the same as `available_balance_of`)."""
         return int(self._call("transferableBalance", address(wallet, "wallet")))
 
     def investor_balance(self, investor_id: bytes) -> int:
@@ -338,7 +418,11 @@ class EntitlementToken(Driver):
         return int(self._call("recordDateCount"))
 
     def record_date(self, record_id: int) -> int:
-        """The time of a record date."""
+        """The time of a record date.
+
+        Raises:
+            TokenRecordDateUnknown.
+        """
         return int(self._call("recordDate", record_id))
 
     def passed_record_dates(self) -> int:
@@ -349,15 +433,16 @@ class EntitlementToken(Driver):
         """A wallet's balance at a passed record date.
 
         Raises:
-            TokenRecordDateNotPassed.
+            TokenRecordDateUnknown, TokenRecordDateNotPassed.
         """
         return int(self._call("balanceOfAt", address(wallet, "wallet"), record_id))
 
     def investor_balance_at(self, investor_id: bytes, record_id: int) -> int:
-        """An investor's balance across all its wallets at a passed record date.
+        """An investor's balance across all its wallets at a passed record date (0 for an
+        investor the registry does not know, as for a wallet that never held).
 
         Raises:
-            TokenRecordDateNotPassed.
+            TokenRecordDateUnknown, TokenRecordDateNotPassed.
         """
         return int(self._call("investorBalanceAt", bytes32(investor_id, "investor_id"), record_id))
 
@@ -365,7 +450,7 @@ class EntitlementToken(Driver):
         """The supply at a passed record date.
 
         Raises:
-            TokenRecordDateNotPassed.
+            TokenRecordDateUnknown, TokenRecordDateNotPassed.
         """
         return int(self._call("totalSupplyAt", record_id))
 

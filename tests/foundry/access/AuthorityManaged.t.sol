@@ -85,9 +85,14 @@ contract AuthorityManagedTest is Fixture {
     }
 
     function test_RevertWhen_TokenRegistryIsNotContract() public {
+        vm.expectRevert(abi.encodeWithSelector(IEntitlementToken.TokenDependencyInvalid.selector, stranger));
+        new EntitlementToken(stranger);
+    }
+
+    function test_RevertWhen_TokenComplianceIsNotContract() public {
         IEntitlementToken.TokenParams memory params;
-        (params.authority, params.registry, params.compliance) = (address(authority), stranger, address(compliance));
-        address implementation = address(new EntitlementToken());
+        (params.authority, params.compliance) = (address(authority), stranger);
+        address implementation = address(new EntitlementToken(address(registry)));
         vm.expectRevert(abi.encodeWithSelector(IEntitlementToken.TokenDependencyInvalid.selector, stranger));
         new ERC1967Proxy(implementation, abi.encodeCall(EntitlementToken.initialize, (params)));
     }
@@ -117,7 +122,7 @@ contract AuthorityManagedTest is Fixture {
         vm.stopPrank();
         IEntitlementToken.RuleSettings memory before = token.ruleSettings();
 
-        EntitlementTokenV2 v2 = new EntitlementTokenV2();
+        EntitlementTokenV2 v2 = new EntitlementTokenV2(address(registry));
         vm.expectEmit(address(token));
         emit IERC1967.Upgraded(address(v2));
         vm.prank(upgrader);
@@ -170,7 +175,7 @@ contract AuthorityManagedTest is Fixture {
     }
 
     function test_RevertWhen_UpgradeByNonUpgrader() public {
-        address v2 = address(new EntitlementTokenV2());
+        address v2 = address(new EntitlementTokenV2(address(registry)));
         address[3] memory callers = [admin, issuer, complianceOfficer];
         for (uint256 i; i < callers.length; ++i) {
             vm.expectRevert(unauthorized(callers[i], Roles.UPGRADER));
@@ -191,7 +196,7 @@ contract AuthorityManagedTest is Fixture {
 
     function test_RevertWhen_ImplementationUpgradedDirectly() public {
         address implementation = address(uint160(uint256(vm.load(address(token), IMPLEMENTATION_SLOT))));
-        address v2 = address(new EntitlementTokenV2());
+        address v2 = address(new EntitlementTokenV2(address(registry)));
         vm.expectRevert(UUPSUpgradeable.UUPSUnauthorizedCallContext.selector);
         vm.prank(upgrader);
         EntitlementToken(implementation).upgradeToAndCall(v2, "");

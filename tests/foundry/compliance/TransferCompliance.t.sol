@@ -134,6 +134,19 @@ contract TransferComplianceTest is Fixture {
         assertEq(s.breakerWindow, 1 days);
     }
 
+    /// @dev With no share configured the breaker would pause the token on its first transfer.
+    function test_RevertWhen_BreakerSwitchedOnBeforeItsSettings() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(ITransferCompliance.ComplianceBreakerNotConfigured.selector, address(token))
+        );
+        setRules(Rule.KYC | Rule.CIRCUIT_BREAKER);
+        assertEq(token.ruleSettings().rules, 0);
+        vm.prank(complianceOfficer);
+        compliance.setCircuitBreaker(token, 2500, 1 days);
+        setRules(Rule.KYC | Rule.CIRCUIT_BREAKER);
+        assertEq(token.ruleSettings().rules, Rule.KYC | Rule.CIRCUIT_BREAKER);
+    }
+
     function test_RevertWhen_CircuitBreakerInvalid() public {
         vm.startPrank(complianceOfficer);
         vm.expectRevert(abi.encodeWithSelector(ITransferCompliance.ComplianceBreakerInvalid.selector, 0, 1 days));
@@ -196,6 +209,10 @@ contract TransferComplianceTest is Fixture {
         } else if (rules & bothModes == bothModes) {
             vm.expectRevert(
                 abi.encodeWithSelector(ITransferCompliance.ComplianceJurisdictionModeConflict.selector, rules)
+            );
+        } else if (rules & Rule.CIRCUIT_BREAKER != 0) {
+            vm.expectRevert(
+                abi.encodeWithSelector(ITransferCompliance.ComplianceBreakerNotConfigured.selector, address(token))
             );
         }
         setRules(rules);

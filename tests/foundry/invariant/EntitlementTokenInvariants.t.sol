@@ -18,6 +18,8 @@ contract EntitlementTokenInvariantsTest is Fixture {
 
     function setUp() public override {
         super.setUp();
+        vm.prank(complianceOfficer);
+        compliance.setCircuitBreaker(token, 5000, 1 days);
         setRules(
             Rule.KYC | Rule.LOCKUP | Rule.MAX_INVESTORS | Rule.MAX_BALANCE | Rule.DAILY_LIMIT | Rule.CIRCUIT_BREAKER
         );
@@ -26,7 +28,6 @@ contract EntitlementTokenInvariantsTest is Fixture {
         address bob2 = makeAddr("bob2");
         vm.startPrank(complianceOfficer);
         compliance.setLockupPeriod(token, 1 days);
-        compliance.setCircuitBreaker(token, 5000, 1 days);
         registry.addWallet(ALICE, alice3);
         registry.addWallet(BOB, bob2);
         vm.stopPrank();
@@ -53,7 +54,7 @@ contract EntitlementTokenInvariantsTest is Fixture {
         handler.addActor(stranger, bytes32(0));
         handler.addActor(makeAddr("stranger2"), bytes32(0));
 
-        bytes4[] memory selectors = new bytes4[](11);
+        bytes4[] memory selectors = new bytes4[](14);
         selectors[0] = handler.mint.selector;
         selectors[1] = handler.transfer.selector;
         selectors[2] = handler.forcedTransfer.selector;
@@ -65,6 +66,9 @@ contract EntitlementTokenInvariantsTest is Fixture {
         selectors[8] = handler.togglePause.selector;
         selectors[9] = handler.toggleWallet.selector;
         selectors[10] = handler.toggleInvestorFreeze.selector;
+        selectors[11] = handler.encumber.selector;
+        selectors[12] = handler.release.selector;
+        selectors[13] = handler.takerTransfer.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
@@ -98,6 +102,29 @@ contract EntitlementTokenInvariantsTest is Fixture {
             assertLe(frozen, balance, "frozen > balance");
             assertEq(frozen, ghostFrozen[i], "frozen != ghost");
             assertLe(token.transferableBalance(wallets[i]), balance - frozen, "transferable > unfrozen");
+        }
+    }
+
+    /// @dev ERC-7246: each owner's encumbered amount is the sum of its encumbrances and matches the
+    /// ghost; with the frozen amount it never exceeds the balance, and none of it is available.
+    function invariant_encumbrancesAddUpWithinBalance() public {
+        vm.warp(handler.currentTime());
+        address[] memory actors = handler.actorList();
+        (address[] memory takers, uint256[] memory totals, uint256[] memory escrowed, uint256[] memory vaulted) =
+            handler.ghostEncumbrances();
+        for (uint256 i; i < actors.length; ++i) {
+            address owner = actors[i];
+            uint256 encumbered = token.encumberedBalanceOf(owner);
+            uint256 first = token.encumbrances(owner, takers[0]);
+            uint256 second = token.encumbrances(owner, takers[1]);
+            assertEq(encumbered, first + second, "encumbered != sum of encumbrances");
+            assertEq(encumbered, totals[i], "encumbered != ghost");
+            assertEq(first, escrowed[i], "escrow's encumbrance != ghost");
+            assertEq(second, vaulted[i], "vault's encumbrance != ghost");
+            uint256 balance = token.balanceOf(owner);
+            uint256 held = encumbered + token.getFrozenTokens(owner);
+            assertLe(held, balance, "frozen + encumbered > balance");
+            assertLe(token.availableBalanceOf(owner), balance - held, "available counts held units");
         }
     }
 

@@ -7,6 +7,8 @@ import {EntitlementToken} from "../../../contracts/token/EntitlementToken.sol";
 /// @dev Kept beside the Foundry tests rather than in contracts/mocks/ because only they use it,
 /// so the SDK's artifacts do not change with it.
 contract EntitlementTokenV2 is EntitlementToken {
+    constructor(address registry) EntitlementToken(registry) {}
+
     function version() external pure returns (uint256) {
         return 2;
     }

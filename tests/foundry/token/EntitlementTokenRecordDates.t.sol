@@ -66,13 +66,45 @@ contract EntitlementTokenRecordDatesTest is Fixture {
         token.totalSupplyAt(1);
         vm.expectRevert(notPassed);
         token.investorBalanceAt(ALICE, 1);
-        vm.expectRevert(abi.encodeWithSelector(IEntitlementToken.TokenRecordDateNotPassed.selector, 0));
+        assertEq(token.recordDate(1), START + 1 days); // scheduled: its time is readable
+    }
+
+    /// @dev Ids never scheduled (0, or past `recordDateCount`) are unknown, not "not passed".
+    function test_RevertWhen_RecordDateUnknown() public {
+        mint(alice, 100);
+        scheduleRecordDate(START);
+        bytes memory unknownZero = abi.encodeWithSelector(IEntitlementToken.TokenRecordDateUnknown.selector, 0);
+        bytes memory unknownTwo = abi.encodeWithSelector(IEntitlementToken.TokenRecordDateUnknown.selector, 2);
+        vm.expectRevert(unknownZero);
         token.balanceOfAt(alice, 0);
-        vm.warp(START + 1 days);
-        vm.expectRevert(abi.encodeWithSelector(IEntitlementToken.TokenRecordDateNotPassed.selector, 2));
+        vm.expectRevert(unknownTwo);
         token.balanceOfAt(alice, 2);
-        vm.expectRevert(abi.encodeWithSelector(IEntitlementToken.TokenRecordDateNotPassed.selector, 2));
+        vm.expectRevert(unknownTwo);
+        token.totalSupplyAt(2);
+        vm.expectRevert(unknownTwo);
+        token.investorBalanceAt(ALICE, 2);
+        vm.expectRevert(unknownZero);
+        token.recordDate(0);
+        vm.expectRevert(unknownTwo);
         token.recordDate(2);
+        assertEq(token.balanceOfAt(alice, 1), 100);
+    }
+
+    /// @dev An investor the registry does not know held nothing, as a wallet that never held:
+    /// zero, after the same record-date checks.
+    function test_InvestorBalanceAt_UnknownInvestorHeldNothing() public {
+        mint(alice, 100);
+        bytes32 nobody = keccak256("investor.nobody");
+        vm.expectRevert(abi.encodeWithSelector(IEntitlementToken.TokenRecordDateUnknown.selector, 1));
+        token.investorBalanceAt(nobody, 1);
+        scheduleRecordDate(START + 1 days);
+        vm.expectRevert(abi.encodeWithSelector(IEntitlementToken.TokenRecordDateNotPassed.selector, 1));
+        token.investorBalanceAt(nobody, 1);
+        vm.warp(START + 1 days);
+        assertEq(token.investorBalanceAt(nobody, 1), 0);
+        assertEq(token.balanceOfAt(stranger, 1), 0);
+        assertEq(token.investorBalance(nobody), 0);
+        assertEq(token.investorBalanceAt(ALICE, 1), 100);
     }
 
     // ---------------------------------------------------------------- balances at record dates

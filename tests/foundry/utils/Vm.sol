@@ -30,9 +30,6 @@ interface Vm {
     // Fuzzing.
     function assume(bool condition) external pure;
 
-    // Marks the running test skipped (used to keep a test that documents a known bug).
-    function skip(bool skipTest) external;
-
     // Accounts, keys and storage.
     function label(address account, string calldata newLabel) external;
     function addr(uint256 privateKey) external pure returns (address keyAddr);

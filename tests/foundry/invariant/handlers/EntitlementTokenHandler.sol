@@ -42,6 +42,9 @@ contract EntitlementTokenHandler is Test {
     uint32 internal immutable maxInvestors;
     uint96 internal immutable maxBalance;
     address internal immutable broker = makeAddr("broker");
+    /// @notice The takers owners may encumber units to (an escrow and a vault, never registered).
+    address internal immutable escrow = makeAddr("escrow");
+    address internal immutable vault = makeAddr("vault");
 
     /// @notice Every wallet the fuzzer may pick, registered or not.
     address[] public actors;
@@ -58,6 +61,8 @@ contract EntitlementTokenHandler is Test {
     mapping(address => bool) public registeredNow;
     mapping(bytes32 => uint256) public ghostPosition;
     mapping(bytes32 => bool) public ghostInvestorFrozen;
+    mapping(address owner => uint256) public ghostEncumbered;
+    mapping(address owner => mapping(address taker => uint256)) public ghostEncumbrance;
     uint256[] public recordTimes;
     uint24 public snapshotted;
     mapping(uint24 recordId => mapping(address => uint256)) public ghostBalanceAt;
@@ -164,6 +169,12 @@ contract EntitlementTokenHandler is Test {
             vm.expectRevert(
                 abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, from, balance, amount)
             );
+        } else if (amount > balance - ghostEncumbered[from]) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IEntitlementToken.TokenAmountEncumbered.selector, from, amount, balance - ghostEncumbered[from]
+                )
+            );
         } else {
             _debit(from, amount);
             _credit(to, amount);
@@ -190,6 +201,12 @@ contract EntitlementTokenHandler is Test {
                     IERC7943Fungible.ERC7943InsufficientUnfrozenBalance.selector, from, amount, unfrozen
                 )
             );
+        } else if (amount > unfrozen - ghostEncumbered[from]) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IEntitlementToken.TokenAmountEncumbered.selector, from, amount, unfrozen - ghostEncumbered[from]
+                )
+            );
         } else {
             _debit(from, amount);
             ghostSupply -= amount;
@@ -204,9 +221,10 @@ contract EntitlementTokenHandler is Test {
         uint256 balance = ghostBalance[account];
         // Half the time a release, so that frozen units do not pile up and stall transfers.
         amount = amount % 2 == 0 ? 0 : bound(amount, 0, balance + balance / 8 + 1);
-        if (amount > balance) {
+        uint256 freezable = balance - ghostEncumbered[account];
+        if (amount > freezable) {
             vm.expectRevert(
-                abi.encodeWithSelector(IEntitlementToken.TokenFrozenExceedsBalance.selector, account, amount, balance)
+                abi.encodeWithSelector(IEntitlementToken.TokenFrozenExceedsBalance.selector, account, amount, freezable)
             );
         } else {
             ghostFrozen[account] = amount;
@@ -227,13 +245,111 @@ contract EntitlementTokenHandler is Test {
         if (lost == gain || !registeredNow[gain] || inv == bytes32(0) || investorOf[gain] != inv) {
             vm.expectRevert(abi.encodeWithSelector(IEntitlementToken.TokenRecoveryInvalid.selector, lost, gain));
         } else {
-            ghostBalance[gain] += ghostBalance[lost];
+            // Encumbered units stay on the lost wallet, with their takers.
+            uint256 moved = ghostBalance[lost] - ghostEncumbered[lost];
+            ghostBalance[gain] += moved;
             ghostFrozen[gain] += ghostFrozen[lost];
-            (ghostBalance[lost], ghostFrozen[lost]) = (0, 0);
+            (ghostBalance[lost], ghostFrozen[lost]) = (ghostEncumbered[lost], 0);
             ++succeeded["recoverWallet"];
         }
         vm.prank(agent);
         token.recoverWallet(lost, gain);
+    }
+
+    /// @dev An owner pledges units to the escrow or the vault: mostly within what the token says is
+    /// available (only lock-ups are left to it), else anything up to a little over the balance.
+    function encumber(uint256 ownerSeed, uint256 takerSeed, uint256 amount) external action("encumber") {
+        address owner = _holder(ownerSeed);
+        address taker = takerSeed % 2 == 0 ? escrow : vault;
+        uint256 balance = ghostBalance[owner];
+        amount = amount % 4 == 0
+            ? bound(amount, 0, balance + balance / 8 + 1)
+            : bound(amount, 0, token.availableBalanceOf(owner));
+        uint8 code = RestrictionCode.SUCCESS;
+        if (token.paused()) {
+            code = RestrictionCode.TOKEN_PAUSED;
+        } else if (!registeredNow[owner]) {
+            code = RestrictionCode.SENDER_NOT_REGISTERED;
+        } else if (ghostInvestorFrozen[investorOf[owner]]) {
+            code = RestrictionCode.SENDER_FROZEN;
+        } else if (amount > balance) {
+            code = RestrictionCode.INSUFFICIENT_BALANCE;
+        } else if (amount > balance - ghostFrozen[owner]) {
+            code = RestrictionCode.BALANCE_FROZEN;
+        } else if (amount > balance - ghostFrozen[owner] - ghostEncumbered[owner]) {
+            code = RestrictionCode.BALANCE_ENCUMBERED;
+        } else if (amount > token.availableBalanceOf(owner)) {
+            code = RestrictionCode.TOKENS_LOCKED;
+        }
+        if (code == RestrictionCode.SUCCESS) {
+            ghostEncumbered[owner] += amount;
+            ghostEncumbrance[owner][taker] += amount;
+            ++succeeded["encumber"];
+        } else {
+            vm.expectRevert(
+                abi.encodeWithSelector(IEntitlementToken.TokenEncumbranceRejected.selector, owner, taker, amount, code)
+            );
+        }
+        vm.prank(owner);
+        token.encumber(taker, amount);
+    }
+
+    /// @dev A taker gives back part of what it holds (or, one time in eight, more than it holds).
+    function release(uint256 ownerSeed, uint256 takerSeed, uint256 amount) external action("release") {
+        address owner = _actor(ownerSeed);
+        address taker = takerSeed % 2 == 0 ? escrow : vault;
+        uint256 held = ghostEncumbrance[owner][taker];
+        amount = amount % 8 == 0 ? bound(amount, held + 1, held + 100) : bound(amount, 0, held);
+        if (amount > held) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IEntitlementToken.TokenEncumbranceExceeded.selector, owner, taker, held, amount)
+            );
+        } else {
+            ghostEncumbered[owner] -= amount;
+            ghostEncumbrance[owner][taker] -= amount;
+            ++succeeded["release"];
+        }
+        vm.prank(taker);
+        token.release(owner, amount);
+    }
+
+    /// @dev A taker moves units it holds encumbered (it has no allowance: past its encumbrance the
+    /// call fails on the allowance). The rules of the move are the ghost's, up to the daily limit
+    /// and the breaker's pause, which are left to the token.
+    function takerTransfer(uint256 ownerSeed, uint256 takerSeed, uint256 toSeed, uint256 amount)
+        external
+        action("takerTransfer")
+    {
+        address owner = _actor(ownerSeed);
+        address taker = takerSeed % 2 == 0 ? escrow : vault;
+        address to = _receiver(toSeed);
+        uint256 held = ghostEncumbrance[owner][taker];
+        amount = amount % 8 == 0 ? bound(amount, held + 1, held + 100) : bound(amount, 0, held);
+        if (amount > held) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, taker, 0, amount - held)
+            );
+            vm.prank(taker);
+            token.transferFrom(owner, to, amount);
+            return;
+        }
+        uint8 expected = _expectedTakerCode(owner, to, amount);
+        vm.prank(taker);
+        try token.transferFrom(owner, to, amount) {
+            assertEq(expected, RestrictionCode.SUCCESS, "a taker's transfer the ghost rejects went through");
+            ghostEncumbered[owner] -= amount;
+            ghostEncumbrance[owner][taker] -= amount;
+            _debit(owner, amount);
+            _credit(to, amount);
+            ++succeeded["takerTransfer"];
+        } catch (bytes memory reason) {
+            uint8 code = expected == RestrictionCode.SUCCESS ? RestrictionCode.DAILY_LIMIT_EXCEEDED : expected;
+            assertTrue(
+                keccak256(reason) == keccak256(_rejected(owner, to, amount, code)),
+                "a taker's transfer failed otherwise than predicted"
+            );
+            ++rejectedBy[code];
+        }
     }
 
     /// @dev A quarter of the record dates are for "now" and pass at once; the others fall up to
@@ -331,6 +447,24 @@ contract EntitlementTokenHandler is Test {
         }
     }
 
+    /// @notice The ghost encumbrances of every actor (in `actorList` order): its total, and what
+    /// the escrow and the vault hold on it.
+    function ghostEncumbrances()
+        external
+        view
+        returns (address[] memory takers, uint256[] memory totals, uint256[] memory escrowed, uint256[] memory vaulted)
+    {
+        uint256 n = actors.length;
+        takers = new address[](2);
+        (takers[0], takers[1]) = (escrow, vault);
+        (totals, escrowed, vaulted) = (new uint256[](n), new uint256[](n), new uint256[](n));
+        for (uint256 i; i < n; ++i) {
+            address a = actors[i];
+            (totals[i], escrowed[i], vaulted[i]) =
+            (ghostEncumbered[a], ghostEncumbrance[a][escrow], ghostEncumbrance[a][vault]);
+        }
+    }
+
     function investorCount() public view returns (uint256 count) {
         for (uint256 i; i < investors.length; ++i) {
             if (ghostPosition[investors[i]] != 0) ++count;
@@ -385,6 +519,9 @@ contract EntitlementTokenHandler is Test {
         if (ghostInvestorFrozen[investorOf[to]]) return RestrictionCode.RECEIVER_FROZEN;
         if (amount > ghostBalance[from]) return RestrictionCode.INSUFFICIENT_BALANCE;
         if (amount > ghostBalance[from] - ghostFrozen[from]) return RestrictionCode.BALANCE_FROZEN;
+        if (amount > ghostBalance[from] - ghostFrozen[from] - ghostEncumbered[from]) {
+            return RestrictionCode.BALANCE_ENCUMBERED;
+        }
         // Lock-ups come before the investor limits, the daily limit after them.
         if (code == RestrictionCode.TOKENS_LOCKED) return code;
         bytes32 sender = investorOf[from];
@@ -403,11 +540,32 @@ contract EntitlementTokenHandler is Test {
         ghostPosition[investorOf[to]] += amount;
     }
 
-    /// @dev Frozen amounts shrink with the balance (forced transfers); ordinary moves never reach them.
+    /// @dev The code of a taker's transfer wholly out of its encumbrance, as far as the ghost
+    /// models the rules (the balance rules cannot fail: those units are the taker's to move).
+    function _expectedTakerCode(address from, address to, uint256 amount) internal view returns (uint8) {
+        if (token.paused()) return RestrictionCode.TOKEN_PAUSED;
+        if (!registeredNow[from]) return RestrictionCode.SENDER_NOT_REGISTERED;
+        if (ghostInvestorFrozen[investorOf[from]]) return RestrictionCode.SENDER_FROZEN;
+        if (!registeredNow[to]) return RestrictionCode.RECEIVER_NOT_REGISTERED;
+        if (ghostInvestorFrozen[investorOf[to]]) return RestrictionCode.RECEIVER_FROZEN;
+        bytes32 sender = investorOf[from];
+        bytes32 receiver = investorOf[to];
+        if (sender == receiver) return RestrictionCode.SUCCESS;
+        uint256 rp = ghostPosition[receiver];
+        if (rp == 0 && ghostPosition[sender] != amount && investorCount() >= maxInvestors) {
+            return RestrictionCode.MAX_INVESTORS_REACHED;
+        }
+        if (rp + amount > maxBalance) return RestrictionCode.MAX_BALANCE_EXCEEDED;
+        return RestrictionCode.SUCCESS;
+    }
+
+    /// @dev Frozen amounts shrink with the balance (forced transfers) down to the units not
+    /// encumbered; ordinary moves never reach them.
     function _debit(address from, uint256 amount) internal {
         ghostBalance[from] -= amount;
         ghostPosition[investorOf[from]] -= amount;
-        if (ghostFrozen[from] > ghostBalance[from]) ghostFrozen[from] = ghostBalance[from];
+        uint256 freezable = ghostBalance[from] - ghostEncumbered[from];
+        if (ghostFrozen[from] > freezable) ghostFrozen[from] = freezable;
     }
 
     function _snapshotPassed() internal {
