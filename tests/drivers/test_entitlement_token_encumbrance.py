@@ -48,7 +48,7 @@ def test_encumber_keeps_units_in_balance_but_out_of_the_owners_reach(
     with pytest.raises(TransferRestricted) as raised:
         token.transfer(bob, 401, sender=alice)
     assert raised.value.code == RestrictionCode.BALANCE_ENCUMBERED
-    assert raised.value.message == "Amount exceeds the sender's balance not encumbered to others"
+    assert raised.value.message == "Amount exceeds the sender's unencumbered balance"
     assert chain.block_number == block
 
 
