@@ -16,4 +16,7 @@ library Roles {
     bytes32 internal constant PAUSER = keccak256("permledger.role.pauser");
     /// @notice Upgrades the implementation behind a proxy.
     bytes32 internal constant UPGRADER = keccak256("permledger.role.upgrader");
+    /// @notice A trading venue or clearing agent: proposes trades and repos between its members,
+    /// cancels what it proposed, and settles matched trades in netted batches.
+    bytes32 internal constant VENUE = keccak256("permledger.role.venue");
 }

@@ -17,6 +17,7 @@ class Role(bytes, enum.Enum):
     COMPLIANCE_OFFICER = keccak(text="permledger.role.compliance-officer")
     PAUSER = keccak(text="permledger.role.pauser")
     UPGRADER = keccak(text="permledger.role.upgrader")
+    VENUE = keccak(text="permledger.role.venue")
 
 
 class InvestorClass(enum.IntEnum):
