@@ -404,12 +404,8 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
     }
 
     function _validateTerms(bytes32 id, Trade calldata trade) private view {
-        require(trade.seller != address(0) && trade.buyer != address(0), SettlementPartyZero(id));
-        require(trade.seller != trade.buyer, SettlementSelfDeal(id, trade.seller));
+        _validateDeal(id, trade.seller, trade.buyer, trade.securityToken, trade.cashToken);
         require(trade.securityAmount != 0 && trade.cashAmount != 0, SettlementAmountZero(id));
-        require(trade.securityToken != trade.cashToken, SettlementSameToken(id, trade.cashToken));
-        _requireContract(id, trade.securityToken);
-        _requireContract(id, trade.cashToken);
         require(block.timestamp <= trade.deadline, SettlementDeadlinePassed(id, trade.deadline));
     }
 

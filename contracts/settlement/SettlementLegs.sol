@@ -171,9 +171,17 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
         return _staticUint(token, abi.encodeCall(IERC7246.encumbrances, (owner, address(this))));
     }
 
-    /// @dev Reverts unless `token` holds code.
-    function _requireContract(bytes32 id, address token) internal view {
-        require(token.code.length != 0, SettlementTokenInvalid(id, token));
+    /// @dev Reverts unless the two parties are distinct and not zero, and the two tokens are
+    /// distinct contracts.
+    function _validateDeal(bytes32 id, address party, address counterparty, address security, address cash)
+        internal
+        view
+    {
+        require(party != address(0) && counterparty != address(0), SettlementPartyZero(id));
+        require(party != counterparty, SettlementSelfDeal(id, party));
+        require(security != cash, SettlementSameToken(id, cash));
+        require(security.code.length != 0, SettlementTokenInvalid(id, security));
+        require(cash.code.length != 0, SettlementTokenInvalid(id, cash));
     }
 
     /// @dev A view call that returns one word; `ok` is false when it reverts or returns less.

@@ -18,6 +18,9 @@ from permledger.drivers import (
     TransferCompliance,
 )
 from permledger.drivers.base import artifact
+from permledger.drivers.dvp import DvPEscrow
+from permledger.drivers.repo import Repo
+from permledger.errors import ConfigurationError
 from permledger.local_chain import LocalChain
 from permledger.types import Role
 
@@ -30,6 +33,7 @@ ROLE_HOLDERS: Mapping[Role, str] = {
     Role.COMPLIANCE_OFFICER: "compliance",
     Role.PAUSER: "pauser",
     Role.UPGRADER: "upgrader",
+    Role.VENUE: "venue",
 }
 """Which named account holds each role on a local ledger: one duty per key."""
 
@@ -60,8 +64,10 @@ class Ledger:
         compliance: ChecksumAddress,
         token_implementation: ChecksumAddress,
         tokens: Mapping[str, ChecksumAddress],
+        dvp: ChecksumAddress | None = None,
+        repo: ChecksumAddress | None = None,
     ) -> None:
-        """Bind an already deployed system on `chain`."""
+        """Bind an already deployed system on `chain` (settlement contracts optional)."""
         self.chain = chain
         accounts = chain.accounts
         self.authority = PermledgerAuthority(chain, authority, sender=accounts.get("deployer"))
@@ -69,6 +75,8 @@ class Ledger:
         self.compliance = TransferCompliance(chain, compliance, sender=accounts.get("compliance"))
         self.token_implementation = token_implementation
         self.tokens = {symbol: EntitlementToken(chain, at) for symbol, at in tokens.items()}
+        self._dvp = DvPEscrow(chain, dvp) if dvp else None
+        self._repo = Repo(chain, repo) if repo else None
 
     @property
     def accounts(self) -> Mapping[str, Account]:
@@ -79,6 +87,40 @@ class Ledger:
     def token(self) -> EntitlementToken:
         """The first token deployed."""
         return next(iter(self.tokens.values()))
+
+    @property
+    def dvp(self) -> DvPEscrow:
+        """The DvP escrow.
+
+        Raises:
+            ConfigurationError: this ledger has no escrow deployed.
+        """
+        if self._dvp is None:
+            raise ConfigurationError("this ledger has no DvP escrow; call deploy_settlement()")
+        return self._dvp
+
+    @property
+    def repo(self) -> Repo:
+        """The repo contract.
+
+        Raises:
+            ConfigurationError: this ledger has no repo contract deployed.
+        """
+        if self._repo is None:
+            raise ConfigurationError("this ledger has no repo contract; call deploy_settlement()")
+        return self._repo
+
+    def deploy_settlement(self) -> None:
+        """Deploy the DvP escrow and the repo contract, each behind its own proxy."""
+        deployer = self.accounts["deployer"]
+
+        def deploy(contract: str) -> ChecksumAddress:
+            implementation = _deploy(self.chain, deployer, contract)
+            authority = self.authority.address
+            return _proxy(self.chain, deployer, implementation, contract, "initialize", authority)
+
+        self._dvp = DvPEscrow(self.chain, deploy("DvPEscrow"))
+        self._repo = Repo(self.chain, deploy("Repo"))
 
     @classmethod
     def local(cls, spec: TokenSpec = TokenSpec(), *, chain: LocalChain | None = None) -> Ledger:
@@ -149,6 +191,7 @@ def deploy_system(chain: Chain, spec: TokenSpec) -> Ledger:
     for role, holder in ROLE_HOLDERS.items():
         ledger.authority.grant_role(role, accounts[holder])
     ledger.deploy_token(spec)
+    ledger.deploy_settlement()
     return ledger
 
 

@@ -61,6 +61,7 @@ NAMED_ACCOUNTS = (
     "compliance",
     "pauser",
     "upgrader",
+    "venue",
     "alice",
     "bob",
     "carol",

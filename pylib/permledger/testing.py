@@ -3,8 +3,8 @@
 Enable with ``-p permledger.testing`` (or ``pytest_plugins = ["permledger.testing"]``).
 Fixtures: ``ledger`` (a deployed system, reverted after each test), ``chain``, ``token``,
 ``registry``, ``compliance``, ``authority`` and the named actors ``deployer``, ``issuer``,
-``agent``, ``officer`` (compliance officer), ``pauser``, ``upgrader``, ``alice``, ``bob``,
-``carol``, ``dave``.
+``agent``, ``officer`` (compliance officer), ``pauser``, ``upgrader``, ``venue``, ``alice``,
+``bob``, ``carol``, ``dave``; ``dvp`` and ``repo``, the settlement contracts.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from permledger.drivers import (
     PermledgerAuthority,
     TransferCompliance,
 )
+from permledger.drivers.dvp import DvPEscrow
+from permledger.drivers.repo import Repo
 from permledger.ledger import Ledger
 from permledger.local_chain import LocalChain
 
@@ -72,6 +74,18 @@ def authority(ledger: Ledger) -> PermledgerAuthority:
     return ledger.authority
 
 
+@pytest.fixture
+def dvp(ledger: Ledger) -> DvPEscrow:
+    """The DvP escrow."""
+    return ledger.dvp
+
+
+@pytest.fixture
+def repo(ledger: Ledger) -> Repo:
+    """The repo contract."""
+    return ledger.repo
+
+
 def _actor(name: str) -> object:
     @pytest.fixture(name="officer" if name == "compliance" else name)
     def fixture(ledger: Ledger) -> Account:
@@ -87,6 +101,7 @@ agent = _actor("agent")
 officer = _actor("compliance")
 pauser = _actor("pauser")
 upgrader = _actor("upgrader")
+venue = _actor("venue")
 alice = _actor("alice")
 bob = _actor("bob")
 carol = _actor("carol")
