@@ -10,9 +10,10 @@ import pytest
 from tests.conftest import Onboard
 
 from permledger.binding import ContractBinding, deploy
-from permledger.chain import Account
+from permledger.chain import Account, TransactionReverted
 from permledger.drivers import DvPEscrow, EntitlementToken, Repo
-from permledger.drivers.base import AddressLike, address, artifact
+from permledger.drivers.base import AddressLike, address, artifact, error_decoder
+from permledger.errors import from_revert
 from permledger.local_chain import LocalChain
 from permledger.settlement import RepoTerms, Trade
 
@@ -41,7 +42,11 @@ class MockToken:
         return cls(chain, binding)
 
     def send(self, name: str, *args: Any, sender: Account) -> None:
-        self.binding.transact(name, *args, sender=sender)
+        try:
+            self.binding.transact(name, *args, sender=sender)
+        except TransactionReverted as error:
+            decoded = error_decoder().decode(error.data)
+            raise from_revert("mock", decoded, error.data, error.tx_hash) from error
 
     def call(self, name: str, *args: Any) -> Any:
         return self.binding.call(name, *args)
