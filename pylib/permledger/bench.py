@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from permledger.bench_harness import permledger_tps, web3_default_tps
+from permledger.bench_settlement import measure_settlement_gas
 from permledger.chain import Receipt
 from permledger.drivers.base import artifact
 from permledger.ledger import Ledger, TokenSpec
@@ -123,6 +124,7 @@ def run(
     results.setdefault("gas", {})
     results.setdefault("harness", {})
     results["gas"].update(measure_gas())  # type: ignore[union-attr]
+    results["gas"].update(measure_settlement_gas())  # type: ignore[union-attr]
     results["harness"].update(measure_throughput())  # type: ignore[union-attr]
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
