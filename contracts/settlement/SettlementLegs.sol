@@ -147,12 +147,12 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
         if (!ok) return SettlementCode.TOKEN_CHECK_FAILED;
         if (balance < amount) return SettlementCode.INSUFFICIENT_BALANCE;
         uint256 locked = _legs().locked[token][owner];
-        if (locked != 0) {
-            (bool known, uint256 held) = _encumbrance(token, owner);
-            if (!known || held < locked) return SettlementCode.ENCUMBRANCE_INSUFFICIENT;
-        }
-        if (amount <= lockedClosing) return SettlementCode.SUCCESS;
-        uint256 fresh = amount - lockedClosing;
+        (bool known, uint256 held) = _encumbrance(token, owner);
+        if (locked != 0 && (!known || held < locked)) return SettlementCode.ENCUMBRANCE_INSUFFICIENT;
+        // Units the owner encumbered to this contract by itself are spent before anything else.
+        uint256 covered = lockedClosing + (known ? held - locked : 0);
+        if (amount <= covered) return SettlementCode.SUCCESS;
+        uint256 fresh = amount - covered;
         uint256 available;
         (ok, available) = _staticUint(token, abi.encodeCall(IERC7246.availableBalanceOf, (owner)));
         // Tokens without encumbrances have no such view: the balance checked above is all there is.

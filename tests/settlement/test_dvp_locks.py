@@ -169,3 +169,19 @@ def test_settled_trade_terms_round_trip_through_events(market: Market, bonds: Mo
     market.dvp.propose(trade, lock=True, sender=market.seller)
     assert market.dvp.trade(trade.id) == trade
     assert isinstance(market.dvp.trade(trade.id), Trade)
+
+
+def test_dry_run_counts_units_encumbered_to_the_escrow_by_hand(
+    market: Market, bonds: MockToken
+) -> None:
+    # Found by the Foundry invariant campaign: a pulled leg spends the escrow's encumbrance first,
+    # so units the seller encumbered by hand cover it even with no free balance left.
+    bonds.encumber(market.seller, market.dvp.address, 100)
+    bonds.transfer(market.seller, market.third.address, 900)
+    trade = market.trade(security_token=bonds.address)
+    market.dvp.propose(trade, sender=market.seller)
+    market.dvp.affirm(trade, sender=market.buyer)
+    assert market.dvp.check_settlement(trade).ok
+    market.dvp.settle(trade, sender=market.buyer)
+    assert bonds.balance_of(market.buyer) == 100
+    assert _held(market, bonds, market.seller) == (0, 0)
