@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
-import {EncumberableERC20} from "./EncumberableERC20.sol";
+import {SettlementLegToken} from "./SettlementLegToken.sol";
 
 /// @title ReentrantToken
 /// @notice Test only: a hostile token that, once armed, calls back into a target (an escrow's
 /// settle, cancel, expire or claim) from inside `transferFrom`, `encumberFrom` or `release`.
 /// With `bubble` set a failed call-back reverts the outer call with its error; otherwise the
 /// token records the outcome in `reentered` and `lastError` and carries on.
-contract ReentrantToken is EncumberableERC20 {
+contract ReentrantToken is SettlementLegToken {
     address public target;
     bytes public payload;
     bool public bubble;
     bool public reentered;
     bytes public lastError;
 
-    constructor() EncumberableERC20("Hostile", "EVIL", 18) {}
+    constructor() SettlementLegToken("Hostile", "EVIL", 18) {}
 
     /// @notice The next taker call (`transferFrom`, `encumberFrom`, `release`) calls `target`
     /// with `data` first, once.

@@ -192,7 +192,9 @@ class Trade:
             deadline=_positive(deadline, "deadline", UINT40_MAX),
             ref=new_ref() if ref is None else _ref(ref),
         )
-        _distinct(trade.seller, trade.buyer, trade.security_token, trade.cash_token, "seller and buyer")
+        _distinct(
+            trade.seller, trade.buyer, trade.security_token, trade.cash_token, "seller and buyer"
+        )
         return trade
 
     @classmethod
@@ -278,7 +280,11 @@ class RepoTerms:
             ref=new_ref() if ref is None else _ref(ref),
         )
         _distinct(
-            terms.borrower, terms.lender, terms.security_token, terms.cash_token, "borrower and lender"
+            terms.borrower,
+            terms.lender,
+            terms.security_token,
+            terms.cash_token,
+            "borrower and lender",
         )
         if terms.maturity <= terms.open_by:
             raise InvalidInput(f"maturity {terms.maturity} must come after open_by {terms.open_by}")

@@ -34,9 +34,11 @@ class MockToken:
         self.address = binding.address
 
     @classmethod
-    def deploy(cls, chain: LocalChain, contract: str = "EncumberableERC20", *args: Any) -> MockToken:
+    def deploy(
+        cls, chain: LocalChain, contract: str = "SettlementLegToken", *args: Any
+    ) -> MockToken:
         """Deploy `contract` (default a 6-decimal "USD" coin) from the deployer."""
-        if contract == "EncumberableERC20" and not args:
+        if contract == "SettlementLegToken" and not args:
             args = ("Test Dollar", "USD", 6)
         binding = deploy(chain, artifact(contract), *args, sender=chain.accounts["deployer"])
         return cls(chain, binding)
@@ -128,9 +130,7 @@ class Market:
         """Every party's balance of every token (default: shares and cash)."""
         tokens = tokens or (self.shares, self.cash)
         parties = (self.seller, self.buyer, self.third)
-        return {
-            (t.address, p.name): t.balance_of(p) for t in tokens for p in parties
-        }
+        return {(t.address, p.name): t.balance_of(p) for t in tokens for p in parties}
 
 
 @pytest.fixture
@@ -163,7 +163,7 @@ def market(
 def mock_token(chain: LocalChain) -> Callable[..., MockToken]:
     """Deploy another test-only token."""
 
-    def make(contract: str = "EncumberableERC20", *args: Any) -> MockToken:
+    def make(contract: str = "SettlementLegToken", *args: Any) -> MockToken:
         return MockToken.deploy(chain, contract, *args)
 
     return make

@@ -92,7 +92,9 @@ def test_settle_in_one_transaction_with_the_counterpartys_signature(market: Mark
         trade, seller_signature=signature, sender=market.buyer
     )
     assert market.shares.balance_of(market.buyer) == 100
-    assert market.dvp.binding.events("TradeProposed", receipt)[0]["proposer"] == market.buyer.address
+    assert (
+        market.dvp.binding.events("TradeProposed", receipt)[0]["proposer"] == market.buyer.address
+    )
     assert market.dvp.binding.events("TradeAffirmed", receipt) == [
         {"tradeId": trade.id, "party": market.seller.address, "bySignature": True}
     ]
@@ -129,7 +131,9 @@ def _foreign_signature(market: Market, trade: Trade, *, chain_id: int, escrow: s
     typed = affirmation_typed_data(
         trade, chain_id=chain_id, escrow=escrow, name="permledger DvPEscrow", version="1"
     )
-    return bytes(EthAccount.sign_typed_data(market.seller.private_key, full_message=typed).signature)
+    return bytes(
+        EthAccount.sign_typed_data(market.seller.private_key, full_message=typed).signature
+    )
 
 
 @pytest.mark.parametrize("wrong", ["chain", "contract", "trade", "signer"])
@@ -149,7 +153,7 @@ def test_signature_for_another_chain_contract_trade_or_signer_is_refused(
     before = market.holdings()
     block = market.chain.block_number
 
-    with pytest.raises(InvalidInput, match="not .* affirmation"):
+    with pytest.raises(InvalidInput, match=r"not .* affirmation"):
         market.dvp.settle_with_affirmations(trade, seller_signature=signature, sender=market.buyer)
     assert market.chain.block_number == block
 

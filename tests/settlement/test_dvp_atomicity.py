@@ -55,13 +55,18 @@ def _freeze(name: str) -> Callable[[Market, Ledger], None]:
 
 
 def _retail_only(m: Market, ledger: Ledger) -> None:
-    ledger.compliance.set_allowed_classes(m.shares.address, InvestorClass.mask(InvestorClass.RETAIL))
+    ledger.compliance.set_allowed_classes(
+        m.shares.address, InvestorClass.mask(InvestorClass.RETAIL)
+    )
     ledger.compliance.set_rules(m.shares.address, Rule.INVESTOR_CLASS)
 
 
 def _cap_balance(m: Market, ledger: Ledger) -> None:
     ledger.compliance.set_investor_limits(
-        m.shares.address, max_investors=10, max_balance_per_investor=50, daily_limit_per_investor=10**9
+        m.shares.address,
+        max_investors=10,
+        max_balance_per_investor=50,
+        daily_limit_per_investor=10**9,
     )
     ledger.compliance.set_rules(m.shares.address, Rule.MAX_BALANCE)
 
@@ -146,7 +151,9 @@ def test_locked_cash_leg_needs_no_allowance_and_cannot_leave_the_wallet(market: 
     market.dvp.affirm(trade, lock=True, sender=market.buyer)
     market.cash.approve(market.buyer, market.dvp.address, 0)
     with pytest.raises(errors.ERC20InsufficientBalance):
-        market.cash.transfer(market.buyer, market.third.address, market.cash.balance_of(market.buyer))
+        market.cash.transfer(
+            market.buyer, market.third.address, market.cash.balance_of(market.buyer)
+        )
     market.dvp.settle(trade, sender=market.third)
     assert market.cash.balance_of(market.seller) == 5_000 * USD
     assert market.dvp.locked_balance(market.cash.address, market.buyer) == 0

@@ -12,7 +12,7 @@ from permledger.settlement import Trade, TradeStatus
 @pytest.fixture
 def bonds(market: Market) -> MockToken:
     """An ERC-7246 security token: alice holds 1,000 and allowed the escrow 10,000."""
-    token = MockToken.deploy(market.chain, "EncumberableERC20", "Bond", "BND", 0)
+    token = MockToken.deploy(market.chain, "SettlementLegToken", "Bond", "BND", 0)
     token.mint(market.seller, 1_000)
     token.approve(market.seller, market.dvp.address, 10_000)
     return token

@@ -88,7 +88,7 @@ def netting(market: Market, onboard: Onboard) -> Netting:
     parties = [chain.accounts[name] for name in PARTIES]
     for party in parties[3:]:
         onboard(party)
-    bonds = MockToken.deploy(chain, "EncumberableERC20", "Bond", "BND", 0)
+    bonds = MockToken.deploy(chain, "SettlementLegToken", "Bond", "BND", 0)
     for party in parties:
         market.shares.mint(party, HOLDING, sender=market.issuer)
         market.shares.approve(market.dvp.address, MAX, sender=party)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.settlement.conftest import DAY, USD, Market, MockToken
+from tests.settlement.conftest import USD, Market, MockToken
 
 from permledger import errors
 from permledger.chain import Account
@@ -207,7 +207,7 @@ def test_opening_dry_run_names_the_failing_leg(repo_market: Market) -> None:
 
 @pytest.fixture
 def bonds(repo_market: Market) -> MockToken:
-    token = MockToken.deploy(repo_market.chain, "EncumberableERC20", "Bond", "BND", 0)
+    token = MockToken.deploy(repo_market.chain, "SettlementLegToken", "Bond", "BND", 0)
     token.mint(repo_market.seller, 1_000)
     for party in (repo_market.seller, repo_market.buyer):
         token.approve(party, repo_market.repo.address)

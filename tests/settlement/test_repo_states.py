@@ -80,7 +80,9 @@ ACTIONS = {
     "affirm_lender": lambda m, r, check: m.repo.affirm(r, sender=m.buyer, precheck=check),
     "close": lambda m, r, check: m.repo.close(r, sender=m.seller, precheck=check),
     "claim": lambda m, r, check: m.repo.claim_securities(r, sender=m.buyer, precheck=check),
-    "declare": lambda m, r, check: m.repo.declare_lender_default(r, sender=m.seller, precheck=check),
+    "declare": lambda m, r, check: m.repo.declare_lender_default(
+        r, sender=m.seller, precheck=check
+    ),
     "cancel": lambda m, r, check: m.repo.cancel(r, sender=m.buyer, precheck=check),
     "expire": lambda m, r, check: m.repo.expire(r, sender=m.third, precheck=check),
 }
@@ -96,17 +98,13 @@ Passed, NotPassed, NotDue = (
     errors.RepoNotDue,
 )
 NotLender = errors.RepoReturnNotLenderFault
-P, O, C, X, E = (
-    RepoStatus.PROPOSED,
-    RepoStatus.OPEN,
-    RepoStatus.CLOSED,
-    RepoStatus.CANCELLED,
-    RepoStatus.EXPIRED,
-)
+P, OPEN, C, X = RepoStatus.PROPOSED, RepoStatus.OPEN, RepoStatus.CLOSED, RepoStatus.CANCELLED
 
 
-def _ended(propose: type[errors.ContractRevert]) -> dict[str, RepoStatus | type[errors.ContractRevert]]:
-    return {action: Wrong for action in ACTIONS} | {"propose": propose}
+def _ended(
+    propose: type[errors.ContractRevert],
+) -> dict[str, RepoStatus | type[errors.ContractRevert]]:
+    return dict.fromkeys(ACTIONS, Wrong) | {"propose": propose}
 
 
 TABLE: dict[str, dict[str, RepoStatus | type[errors.ContractRevert]]] = {
@@ -122,7 +120,7 @@ TABLE: dict[str, dict[str, RepoStatus | type[errors.ContractRevert]]] = {
     },
     "proposed": {
         "propose": Exists,
-        "affirm_borrower": O,
+        "affirm_borrower": OPEN,
         "affirm_lender": errors.SettlementAlreadyAffirmed,
         "close": Wrong,
         "claim": Wrong,
@@ -141,8 +139,7 @@ TABLE: dict[str, dict[str, RepoStatus | type[errors.ContractRevert]]] = {
         "expire": Wrong,
     },
     # Past open_by, terms are refused before the existing record is looked at.
-    "matured": _ended(Passed)
-    | {"close": C, "claim": NotDue, "declare": NotLender},
+    "matured": _ended(Passed) | {"close": C, "claim": NotDue, "declare": NotLender},
     "overdue": _ended(Passed)
     | {"close": C, "claim": RepoStatus.BORROWER_DEFAULTED, "declare": NotLender},
     "closed": _ended(Passed),
@@ -167,7 +164,7 @@ def test_transition(market: Market, state: str, action: str) -> None:
     if isinstance(expected, RepoStatus):
         ACTIONS[action](market, terms, True)
         assert market.repo.repo_state(terms).status == expected
-        moved = (before_status, expected) in {(P, O), (O, C)}
+        moved = (before_status, expected) in {(P, OPEN), (OPEN, C)}
         assert (market.holdings() != before) == moved
         return
 

@@ -61,7 +61,12 @@ def test_reentering_settlement_reverts_everything(
 
 def test_swallowed_reentry_settles_exactly_once(market: Market, evil: MockToken) -> None:
     trade = _matched(market, evil)
-    _arm(evil, market.dvp.address, market.dvp.binding.encode("settle", trade.as_tuple()), bubble=False)
+    _arm(
+        evil,
+        market.dvp.address,
+        market.dvp.binding.encode("settle", trade.as_tuple()),
+        bubble=False,
+    )
     market.dvp.settle(trade, sender=market.buyer, precheck=False)
     assert not evil.call("reentered")
     assert _last_error(evil) == "ReentrancyGuardReentrantCall"
@@ -76,7 +81,9 @@ def test_reentering_from_release_cannot_release_twice(
 ) -> None:
     trade = _matched(market, evil, lock_cash=True)
     market.chain.advance_time(DAY + 1)
-    _arm(evil, market.dvp.address, market.dvp.binding.encode(reentry, trade.as_tuple()), bubble=False)
+    _arm(
+        evil, market.dvp.address, market.dvp.binding.encode(reentry, trade.as_tuple()), bubble=False
+    )
     market.dvp.expire(trade, sender=market.third, precheck=False)
     assert not evil.call("reentered")
     assert _last_error(evil) == "ReentrancyGuardReentrantCall"
@@ -115,7 +122,12 @@ def test_reentering_repo_close_and_claim_is_blocked(market: Market, evil: MockTo
     market.repo.propose(terms, sender=market.buyer)
     market.repo.affirm(terms, sender=market.seller)
     market.chain.set_time(terms.maturity)
-    _arm(evil, market.repo.address, market.repo.binding.encode("close", terms.as_tuple()), bubble=True)
+    _arm(
+        evil,
+        market.repo.address,
+        market.repo.binding.encode("close", terms.as_tuple()),
+        bubble=True,
+    )
     before = market.holdings(market.shares, evil)
     with pytest.raises(errors.ReentrancyGuardReentrantCall):
         market.repo.close(terms, sender=market.seller, precheck=False)

@@ -236,7 +236,11 @@ class DvPEscrow(SettlementLegsDriver):
             self._require_signed(terms, terms.seller, seller_signature, "seller")
             self._require_signed(terms, terms.buyer, buyer_signature, "buyer")
             check = self.check_settlement(terms)
-            state = check.trade if check.trade.code not in _SUPPLIED_BY_SIGNATURES else LegCheck(0, "ok")
+            state = (
+                check.trade
+                if check.trade.code not in _SUPPLIED_BY_SIGNATURES
+                else LegCheck(0, "ok")
+            )
             if not (state.ok and check.security.ok and check.cash.ok):
                 legs = {"security": check.security, "cash": check.cash}
                 raise SettlementRejected(terms.id, state=state, legs=legs)
@@ -251,9 +255,7 @@ class DvPEscrow(SettlementLegsDriver):
 
     def check_batch(self, trades: Sequence[Trade]) -> BatchCheck:
         """Dry-run `settle_batch` now: which trade cannot settle, who is short, what is blocked."""
-        code, index, positions, movements = self._call(
-            "checkBatch", [t.as_tuple() for t in trades]
-        )
+        code, index, positions, movements = self._call("checkBatch", [t.as_tuple() for t in trades])
         return BatchCheck(
             trade=self._verdict(code),
             trade_index=int(index) if code else None,

@@ -55,9 +55,7 @@ class SettlementLegsDriver(Driver):
     def _verdict(self, code: int) -> LegCheck:
         return LegCheck(code, "ok" if code == 0 else self.message_for_settlement_code(code))
 
-    def _transact(
-        self, name: str, *args: Any, sender: Account | None, precheck: bool
-    ) -> Receipt:
+    def _transact(self, name: str, *args: Any, sender: Account | None, precheck: bool) -> Receipt:
         account = self._sender(sender, name)
         if precheck:
             with self._decoded():
@@ -68,7 +66,9 @@ class SettlementLegsDriver(Driver):
         """Every event of this contract whose first indexed argument is `deal_id`, in order."""
         events = {
             event.topic: event
-            for event in (AbiEvent.from_abi(e) for e in self.binding.abi if e.get("type") == "event")
+            for event in (
+                AbiEvent.from_abi(e) for e in self.binding.abi if e.get("type") == "event"
+            )
         }
         logs = self.chain.get_logs(address=self.address, topics=[None, deal_id])
         return [

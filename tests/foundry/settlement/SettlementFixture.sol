@@ -5,7 +5,7 @@ import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.s
 import {Roles} from "../../../contracts/access/Roles.sol";
 import {IDvPEscrow} from "../../../contracts/interfaces/IDvPEscrow.sol";
 import {IRepo} from "../../../contracts/interfaces/IRepo.sol";
-import {EncumberableERC20} from "../../../contracts/mocks/EncumberableERC20.sol";
+import {SettlementLegToken} from "../../../contracts/mocks/SettlementLegToken.sol";
 import {DvPEscrow} from "../../../contracts/settlement/DvPEscrow.sol";
 import {Repo} from "../../../contracts/settlement/Repo.sol";
 import {Fixture} from "../Fixture.sol";
@@ -23,8 +23,8 @@ abstract contract SettlementFixture is Fixture {
     address internal venue = makeAddr("venue");
     DvPEscrow internal escrow;
     Repo internal repo;
-    EncumberableERC20 internal cash;
-    EncumberableERC20 internal bonds;
+    SettlementLegToken internal cash;
+    SettlementLegToken internal bonds;
 
     function setUp() public virtual override {
         super.setUp();
@@ -40,8 +40,8 @@ abstract contract SettlementFixture is Fixture {
         repo = Repo(
             address(new ERC1967Proxy(address(new Repo()), abi.encodeCall(Repo.initialize, (address(authority)))))
         );
-        cash = new EncumberableERC20("Test Dollar", "USD", 6);
-        bonds = new EncumberableERC20("Bond", "BND", 0);
+        cash = new SettlementLegToken("Test Dollar", "USD", 6);
+        bonds = new SettlementLegToken("Bond", "BND", 0);
         mint(alice, SHARES);
         bonds.mint(alice, SHARES);
         cash.mint(bob, CASH);

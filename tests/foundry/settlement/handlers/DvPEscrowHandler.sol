@@ -3,7 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IDvPEscrow} from "../../../../contracts/interfaces/IDvPEscrow.sol";
-import {EncumberableERC20} from "../../../../contracts/mocks/EncumberableERC20.sol";
+import {SettlementLegToken} from "../../../../contracts/mocks/SettlementLegToken.sol";
 import {DvPEscrow} from "../../../../contracts/settlement/DvPEscrow.sol";
 import {Test} from "../../utils/Test.sol";
 
@@ -23,8 +23,8 @@ contract DvPEscrowHandler is Test {
 
     DvPEscrow internal immutable escrow;
     IERC20 internal immutable shares;
-    EncumberableERC20 internal immutable bonds;
-    EncumberableERC20 internal immutable cash;
+    SettlementLegToken internal immutable bonds;
+    SettlementLegToken internal immutable cash;
     address internal immutable venue;
 
     address[] public actors;
@@ -42,7 +42,7 @@ contract DvPEscrowHandler is Test {
         _;
     }
 
-    constructor(DvPEscrow escrow_, IERC20 shares_, EncumberableERC20 bonds_, EncumberableERC20 cash_, address venue_) {
+    constructor(DvPEscrow escrow_, IERC20 shares_, SettlementLegToken bonds_, SettlementLegToken cash_, address venue_) {
         (escrow, shares, bonds, cash, venue) = (escrow_, shares_, bonds_, cash_, venue_);
         currentTime = block.timestamp;
     }
@@ -123,7 +123,7 @@ contract DvPEscrowHandler is Test {
     function spend(uint256 fromSeed, uint256 toSeed, uint256 amount, uint8 which) external action("spend") {
         address from = _actor(fromSeed);
         address to = _actor(toSeed);
-        EncumberableERC20 token = which % 2 == 0 ? bonds : cash;
+        SettlementLegToken token = which % 2 == 0 ? bonds : cash;
         amount = bound(amount, 0, token.availableBalanceOf(from));
         vm.prank(from);
         token.transfer(to, amount);
@@ -132,7 +132,7 @@ contract DvPEscrowHandler is Test {
     /// @notice An actor encumbers units to the escrow by itself, outside any trade.
     function donate(uint256 ownerSeed, uint256 amount, uint8 which) external action("donate") {
         address owner = _actor(ownerSeed);
-        EncumberableERC20 token = which % 2 == 0 ? bonds : cash;
+        SettlementLegToken token = which % 2 == 0 ? bonds : cash;
         amount = bound(amount, 0, token.availableBalanceOf(owner) / 4);
         vm.prank(owner);
         token.encumber(address(escrow), amount);
@@ -141,7 +141,7 @@ contract DvPEscrowHandler is Test {
 
     function releaseExcess(uint256 ownerSeed, uint8 which) external action("releaseExcess") {
         address owner = _actor(ownerSeed);
-        EncumberableERC20 token = which % 2 == 0 ? bonds : cash;
+        SettlementLegToken token = which % 2 == 0 ? bonds : cash;
         uint256 expected = token.encumbrances(owner, address(escrow)) - ghostLocked[address(token)][owner];
         vm.prank(owner);
         assertEq(escrow.releaseExcess(address(token)), expected, "releaseExcess released the wrong amount");
@@ -258,10 +258,10 @@ contract DvPEscrowHandler is Test {
     }
 
     function _canLock(address token, address owner, uint256 amount) internal view returns (bool) {
-        uint256 held = EncumberableERC20(token).encumbrances(owner, address(escrow));
+        uint256 held = SettlementLegToken(token).encumbrances(owner, address(escrow));
         uint256 spare = held - ghostLocked[token][owner];
         uint256 needed = amount > spare ? amount - spare : 0;
-        return EncumberableERC20(token).availableBalanceOf(owner) >= needed;
+        return SettlementLegToken(token).availableBalanceOf(owner) >= needed;
     }
 
     function _locked(address token, address owner, uint256 amount) internal {
@@ -288,7 +288,7 @@ contract DvPEscrowHandler is Test {
 
     function _clampDonation(address token, address owner) internal {
         if (token == address(shares)) return;
-        uint256 held = EncumberableERC20(token).encumbrances(owner, address(escrow));
+        uint256 held = SettlementLegToken(token).encumbrances(owner, address(escrow));
         uint256 spare = held - ghostLocked[token][owner];
         if (spare < ghostDonated[token][owner]) ghostDonated[token][owner] = spare;
     }

@@ -5,15 +5,16 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IERC7246} from "../interfaces/IERC7246.sol";
 
-/// @title EncumberableERC20
-/// @notice Test only: an OpenZeppelin ERC-20 with ERC-7246 encumbrances, a pause and a blocklist,
+/// @title SettlementLegToken
+/// @notice Test only: a settlement leg's token, an OpenZeppelin ERC-20 with ERC-7246 encumbrances,
+/// a pause and a blocklist,
 /// standing in for the stablecoin and the ERC-7246 entitlement token until they land. Anyone may
 /// mint, pause and block: tests drive it directly.
 /// @dev As ERC-7246 specifies, a taker's `transferFrom` spends its encumbrance before its
 /// allowance, and no transfer may take a balance below what is encumbered. `release` moves nothing,
 /// so it works while paused or blocked. Errors reuse names the SDK knows (`TokenPaused`, ERC-7943,
 /// ERC-20).
-contract EncumberableERC20 is ERC20, IERC7246, IERC165 {
+contract SettlementLegToken is ERC20, IERC7246, IERC165 {
     /// @notice The token is paused.
     error TokenPaused();
     /// @notice `account` may not send.
