@@ -137,8 +137,8 @@ interface IRepo is ISettlementLegs {
     /// (a return lock is released to the lender).
     /// Requirements: the caller is the borrower; the repo is open and maturity has come; the
     /// borrower's repayment would succeed now, and the return fails for a reason on the lender's
-    /// side (its registration, freeze, KYC, jurisdiction, balance, lock-up, daily limit, or the
-    /// contract's allowance or lock).
+    /// side (its registration, freeze, KYC, jurisdiction, blacklisting, balance, lock-up, daily
+    /// limit, or the contract's allowance or lock).
     /// Emits `RepoLenderDefaulted` (and `LegReleased`).
     function declareLenderDefault(RepoTerms calldata terms) external;
 

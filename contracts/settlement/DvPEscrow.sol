@@ -75,18 +75,16 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
     /// @inheritdoc IDvPEscrow
     function propose(Trade calldata trade, bool lock) external nonReentrant returns (bytes32 id) {
         id = _tradeId(trade);
-        _validateTerms(id, trade);
-        EscrowStorage storage $ = _escrow();
-        require($.trades[id].status == TradeStatus.None, SettlementExists(id));
         uint8 flags;
-        if (msg.sender == trade.seller) {
-            flags = lock ? SELLER_AFFIRMED | SECURITY_LOCKED : SELLER_AFFIRMED;
-        } else if (msg.sender == trade.buyer) {
-            flags = lock ? BUYER_AFFIRMED | CASH_LOCKED : BUYER_AFFIRMED;
+        if (msg.sender == trade.seller || msg.sender == trade.buyer) {
+            flags = _affirmation(id, trade, lock);
         } else {
             require(_hasRole(Roles.VENUE), SettlementNotParty(id, msg.sender));
             require(!lock, SettlementVenueCannotLock(id));
         }
+        _validateTerms(id, trade);
+        EscrowStorage storage $ = _escrow();
+        require($.trades[id].status == TradeStatus.None, SettlementExists(id));
         $.trades[id] = Record(TradeStatus.Proposed, flags, trade.deadline, msg.sender);
         emit TradeProposed(id, msg.sender, trade);
         if (lock) _lockLeg(id, trade, flags);
@@ -95,12 +93,9 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
     /// @inheritdoc IDvPEscrow
     function affirm(Trade calldata trade, bool lock) external nonReentrant {
         bytes32 id = _tradeId(trade);
+        uint8 flags = _affirmation(id, trade, lock);
         Record memory r = _escrow().trades[id];
         _requireOpen(id, r);
-        uint8 flags;
-        if (msg.sender == trade.seller) flags = lock ? SELLER_AFFIRMED | SECURITY_LOCKED : SELLER_AFFIRMED;
-        else if (msg.sender == trade.buyer) flags = lock ? BUYER_AFFIRMED | CASH_LOCKED : BUYER_AFFIRMED;
-        else revert SettlementNotParty(id, msg.sender);
         require(r.flags & flags & BOTH_AFFIRMED == 0, SettlementAlreadyAffirmed(id, msg.sender));
         _escrow().trades[id].flags = r.flags | flags;
         emit TradeAffirmed(id, msg.sender, false);
@@ -176,13 +171,9 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
         bytes32 id = _tradeId(trade);
         Record memory r = _escrow().trades[id];
         bool party = msg.sender == trade.seller || msg.sender == trade.buyer;
-        if (r.status == TradeStatus.None) {
-            require(party, SettlementNotParty(id, msg.sender));
-            r.deadline = trade.deadline;
-        } else {
-            require(r.status == TradeStatus.Proposed, SettlementWrongStatus(id, uint8(r.status)));
-            require(party || msg.sender == r.proposer, SettlementNotParty(id, msg.sender));
-        }
+        require(party || msg.sender == r.proposer, SettlementNotParty(id, msg.sender));
+        if (r.status == TradeStatus.None) r.deadline = trade.deadline;
+        else require(r.status == TradeStatus.Proposed, SettlementWrongStatus(id, uint8(r.status)));
         _escrow().trades[id] = Record(TradeStatus.Cancelled, r.flags, r.deadline, r.proposer);
         emit TradeCancelled(id, msg.sender);
         _releaseLegs(id, trade, r.flags);
@@ -279,6 +270,13 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
         uint256 cashLocked = r.flags & CASH_LOCKED != 0 ? trade.cashAmount : 0;
         _deliver(trade.securityToken, trade.seller, trade.buyer, trade.securityAmount, securityLocked);
         _deliver(trade.cashToken, trade.buyer, trade.seller, trade.cashAmount, cashLocked);
+    }
+
+    /// @dev The caller's affirmation flags as a party (locking its own leg if `lock`).
+    function _affirmation(bytes32 id, Trade calldata trade, bool lock) private view returns (uint8) {
+        if (msg.sender == trade.seller) return lock ? SELLER_AFFIRMED | SECURITY_LOCKED : SELLER_AFFIRMED;
+        require(msg.sender == trade.buyer, SettlementNotParty(id, msg.sender));
+        return lock ? BUYER_AFFIRMED | CASH_LOCKED : BUYER_AFFIRMED;
     }
 
     /// @dev A party's consent: a valid signature, an earlier affirmation, or being the caller.

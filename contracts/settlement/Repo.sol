@@ -63,9 +63,6 @@ contract Repo is IRepo, SettlementLegs {
         returns (bytes32 id)
     {
         id = _repoId(terms);
-        _validateTerms(id, terms);
-        RepoStorage storage $ = _repos();
-        require($.repos[id].status == RepoStatus.None, SettlementExists(id));
         uint8 flags;
         if (msg.sender == terms.borrower || msg.sender == terms.lender) {
             flags = _affirmation(id, terms, lockLeg, lockReturn);
@@ -73,6 +70,9 @@ contract Repo is IRepo, SettlementLegs {
             require(_hasRole(Roles.VENUE), SettlementNotParty(id, msg.sender));
             require(!lockLeg && !lockReturn, SettlementVenueCannotLock(id));
         }
+        _validateTerms(id, terms);
+        RepoStorage storage $ = _repos();
+        require($.repos[id].status == RepoStatus.None, SettlementExists(id));
         $.repos[id] = Record(RepoStatus.Proposed, flags, msg.sender);
         emit RepoProposed(id, msg.sender, terms);
         if (lockLeg) _lockOpeningLeg(id, terms, flags);
@@ -81,11 +81,10 @@ contract Repo is IRepo, SettlementLegs {
     /// @inheritdoc IRepo
     function affirm(RepoTerms calldata terms, bool lockLeg, bool lockReturn) external nonReentrant {
         bytes32 id = _repoId(terms);
+        uint8 flags = _affirmation(id, terms, lockLeg, lockReturn);
         Record memory r = _repos().repos[id];
         _requireStatus(id, r, RepoStatus.Proposed);
         require(block.timestamp <= terms.openBy, SettlementDeadlinePassed(id, terms.openBy));
-        require(msg.sender == terms.borrower || msg.sender == terms.lender, SettlementNotParty(id, msg.sender));
-        uint8 flags = _affirmation(id, terms, lockLeg, lockReturn);
         require(r.flags & flags & BOTH_AFFIRMED == 0, SettlementAlreadyAffirmed(id, msg.sender));
         emit RepoAffirmed(id, msg.sender);
         if ((r.flags | flags) & BOTH_AFFIRMED != BOTH_AFFIRMED) {
@@ -103,9 +102,9 @@ contract Repo is IRepo, SettlementLegs {
     /// @inheritdoc IRepo
     function close(RepoTerms calldata terms) external nonReentrant {
         bytes32 id = _repoId(terms);
+        require(msg.sender == terms.borrower || msg.sender == terms.lender, SettlementNotParty(id, msg.sender));
         Record memory r = _repos().repos[id];
         _requireStatus(id, r, RepoStatus.Open);
-        require(msg.sender == terms.borrower || msg.sender == terms.lender, SettlementNotParty(id, msg.sender));
         require(block.timestamp >= terms.maturity, RepoNotDue(id, terms.maturity));
         _repos().repos[id].status = RepoStatus.Closed;
         emit RepoClosed(id, msg.sender);
@@ -116,9 +115,9 @@ contract Repo is IRepo, SettlementLegs {
     /// @inheritdoc IRepo
     function claimSecurities(RepoTerms calldata terms) external nonReentrant {
         bytes32 id = _repoId(terms);
+        require(msg.sender == terms.lender, SettlementNotParty(id, msg.sender));
         Record memory r = _repos().repos[id];
         _requireStatus(id, r, RepoStatus.Open);
-        require(msg.sender == terms.lender, SettlementNotParty(id, msg.sender));
         uint256 graceEnd = uint256(terms.maturity) + terms.grace;
         require(block.timestamp > graceEnd, RepoNotDue(id, graceEnd + 1));
         _repos().repos[id].status = RepoStatus.BorrowerDefaulted;
@@ -129,9 +128,9 @@ contract Repo is IRepo, SettlementLegs {
     /// @inheritdoc IRepo
     function declareLenderDefault(RepoTerms calldata terms) external nonReentrant {
         bytes32 id = _repoId(terms);
+        require(msg.sender == terms.borrower, SettlementNotParty(id, msg.sender));
         Record memory r = _repos().repos[id];
         _requireStatus(id, r, RepoStatus.Open);
-        require(msg.sender == terms.borrower, SettlementNotParty(id, msg.sender));
         require(block.timestamp >= terms.maturity, RepoNotDue(id, terms.maturity));
         uint8 repayment = _legCode(terms.cashToken, terms.borrower, terms.lender, terms.repurchasePrice, 0);
         require(repayment == SettlementCode.SUCCESS, RepoRepaymentNotReady(id, repayment));
@@ -149,11 +148,9 @@ contract Repo is IRepo, SettlementLegs {
         bytes32 id = _repoId(terms);
         Record memory r = _repos().repos[id];
         bool party = msg.sender == terms.borrower || msg.sender == terms.lender;
-        if (r.status == RepoStatus.None) {
-            require(party, SettlementNotParty(id, msg.sender));
-        } else {
+        require(party || msg.sender == r.proposer, SettlementNotParty(id, msg.sender));
+        if (r.status != RepoStatus.None) {
             require(r.status == RepoStatus.Proposed, SettlementWrongStatus(id, uint8(r.status)));
-            require(party || msg.sender == r.proposer, SettlementNotParty(id, msg.sender));
         }
         _repos().repos[id] = Record(RepoStatus.Cancelled, r.flags, r.proposer);
         emit RepoCancelled(id, msg.sender);
@@ -241,7 +238,7 @@ contract Repo is IRepo, SettlementLegs {
         if (r.flags & RETURN_LOCKED != 0) _lock(id, terms.securityToken, terms.lender, terms.securityAmount);
     }
 
-    /// @dev The flags of the caller's affirmation.
+    /// @dev The flags of the caller's affirmation as a party.
     function _affirmation(bytes32 id, RepoTerms calldata terms, bool lockLeg, bool lockReturn)
         private
         view
@@ -251,6 +248,7 @@ contract Repo is IRepo, SettlementLegs {
             require(!lockReturn, RepoReturnLockNotLender(id));
             return lockLeg ? BORROWER_AFFIRMED | SECURITY_LOCKED : BORROWER_AFFIRMED;
         }
+        require(msg.sender == terms.lender, SettlementNotParty(id, msg.sender));
         flags = lockLeg ? LENDER_AFFIRMED | CASH_LOCKED : LENDER_AFFIRMED;
         if (lockReturn) flags |= RETURN_LOCKED;
     }
@@ -279,7 +277,7 @@ contract Repo is IRepo, SettlementLegs {
     function _lenderSide(uint8 code) private pure returns (bool) {
         return (code >= RestrictionCode.SENDER_NOT_REGISTERED && code <= RestrictionCode.SENDER_JURISDICTION_NOT_ALLOWED)
             || (code >= RestrictionCode.INSUFFICIENT_BALANCE && code <= RestrictionCode.TOKENS_LOCKED)
-            || code == RestrictionCode.DAILY_LIMIT_EXCEEDED
+            || code == RestrictionCode.DAILY_LIMIT_EXCEEDED || code == RestrictionCode.SENDER_BLACKLISTED
             || (code >= SettlementCode.ALLOWANCE_INSUFFICIENT && code <= SettlementCode.AVAILABLE_BALANCE_INSUFFICIENT);
     }
 

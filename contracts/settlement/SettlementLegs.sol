@@ -8,6 +8,7 @@ import {
     ReentrancyGuardTransientUpgradeable
 } from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardTransientUpgradeable.sol";
 import {AuthorityManaged} from "../access/AuthorityManaged.sol";
+import {RestrictionCode} from "../compliance/RestrictionCode.sol";
 import {IERC1404} from "../interfaces/IERC1404.sol";
 import {IERC7246} from "../interfaces/IERC7246.sol";
 import {ISettlementLegs} from "../interfaces/ISettlementLegs.sol";
@@ -129,11 +130,17 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
     }
 
     /// @dev The token's ERC-1404 code for the transfer, or success for a token without rules.
+    /// A token judges the sender's balance as if the sender sent, blind to what this contract may
+    /// spend (its encumbrance): those codes are left to `_capacityCode`, which knows.
     function _rulesCode(address token, address from, address to, uint256 amount) internal view returns (uint8) {
         if (!ERC165Checker.supportsInterface(token, type(IERC1404).interfaceId)) return SettlementCode.SUCCESS;
         (bool ok, uint256 code) =
             _staticUint(token, abi.encodeCall(IERC1404.detectTransferRestriction, (from, to, amount)));
-        return ok && code <= type(uint8).max ? uint8(code) : SettlementCode.TOKEN_CHECK_FAILED;
+        if (!ok || code > type(uint8).max) return SettlementCode.TOKEN_CHECK_FAILED;
+        if (code == RestrictionCode.INSUFFICIENT_BALANCE || code == RestrictionCode.BALANCE_ENCUMBERED) {
+            return SettlementCode.SUCCESS;
+        }
+        return uint8(code);
     }
 
     /// @dev Whether this contract can take `amount` from `owner`: balance, the encumbrance behind

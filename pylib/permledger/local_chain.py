@@ -61,6 +61,9 @@ NAMED_ACCOUNTS = (
     "compliance",
     "pauser",
     "upgrader",
+    "administrator",
+    "clearing",
+    "feeder",
     "venue",
     "alice",
     "bob",
@@ -68,6 +71,10 @@ NAMED_ACCOUNTS = (
     "dave",
     "erin",
     "frank",
+    "master_minter",
+    "minter",
+    "blacklister",
+    "rescuer",
 )
 """Accounts every LocalChain starts with, funded with DEFAULT_BALANCE."""
 

@@ -5,6 +5,7 @@ from permledger.drivers.entitlement_token import EntitlementToken
 from permledger.drivers.identity_registry import IdentityRegistry
 from permledger.drivers.permledger_authority import PermledgerAuthority
 from permledger.drivers.repo import Repo
+from permledger.drivers.stablecoin import Stablecoin
 from permledger.drivers.transfer_compliance import TransferCompliance
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "IdentityRegistry",
     "PermledgerAuthority",
     "Repo",
+    "Stablecoin",
     "TransferCompliance",
 ]
