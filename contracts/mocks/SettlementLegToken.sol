@@ -6,10 +6,10 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IERC7246} from "../interfaces/IERC7246.sol";
 
 /// @title SettlementLegToken
-/// @notice Test only: a settlement leg's token, an OpenZeppelin ERC-20 with ERC-7246 encumbrances,
-/// a pause and a blocklist,
-/// standing in for the stablecoin and the ERC-7246 entitlement token until they land. Anyone may
-/// mint, pause and block: tests drive it directly.
+/// @notice Test only: a token for either leg of a trade, an OpenZeppelin ERC-20 with ERC-7246
+/// encumbrances, a pause and a blocklist that anyone may mint, pause and block, so settlement tests
+/// drive every failure directly. It stands in for an ERC-7246 security token until the entitlement
+/// token has encumbrances; the cash leg is also tested against the real stablecoin.
 /// @dev As ERC-7246 specifies, a taker's `transferFrom` spends its encumbrance before its
 /// allowance, and no transfer may take a balance below what is encumbered. `release` moves nothing,
 /// so it works while paused or blocked. Errors reuse names the SDK knows (`TokenPaused`, ERC-7943,

@@ -6,19 +6,17 @@ seller's signed affirmation; `dvp.batchN_per_trade` is a netted batch of N rando
 ten parties divided by N; `repo.open` is proposal + the affirmation that opens (`repo.open_tx`),
 `repo.close` the closing leg.
 
-The security is an entitlement token with every rule on; every party is a registered investor
-already holding both assets (the common case of market members). Until the stablecoin lands the
-cash is `PlainERC20` (an OpenZeppelin ERC-20 without a proxy), which costs ~10k gas less per
-transfer than a proxied, regulated stablecoin: the DvP figures are lower bounds by that much.
+The security is an entitlement token with every rule on, the cash the stablecoin, both behind
+their proxies; every party is a registered investor already holding both assets (the common case
+of market members) and has approved the settlement contracts for good (an unlimited allowance,
+which neither token spends down).
 """
 
 from __future__ import annotations
 
 import random
 
-from permledger.binding import deploy
 from permledger.chain import Account
-from permledger.drivers.base import artifact
 from permledger.ledger import Ledger
 from permledger.local_chain import LocalChain
 from permledger.settlement import RepoTerms, Trade
@@ -29,11 +27,11 @@ US = 840
 PARTIES = 10
 MAX = 2**256 - 1
 SHARES = 10**9
-CASH = 10**15
+CASH = 10**13  # ten million dollars at six decimals
 
 
 class _Market:
-    """A ledger with every rule on, ten funded parties, plain-ERC-20 cash, and approvals."""
+    """A ledger with every rule on, ten parties holding shares and cash, and approvals."""
 
     def __init__(self) -> None:
         self.chain = LocalChain()
@@ -65,14 +63,14 @@ class _Market:
         compliance.set_lockup_period(token.address, 30 * DAY)
         compliance.set_circuit_breaker(token.address, share_bps=5000, window=DAY)
         compliance.set_rules(token.address, EVERY_RULE)
-        deployer = accounts["deployer"]
-        self.cash = deploy(chain, artifact("PlainERC20"), CASH * 100, sender=deployer)
+        self.cash = ledger.cash
+        minter = ledger.cash.using(accounts["minter"])
         for party in self.parties:
             token.mint(party, SHARES, sender=accounts["issuer"])
-            self.cash.transact("transfer", party.address, CASH, sender=deployer)
+            minter.mint(party, CASH)
             for spender in (self.dvp.address, self.repo.address):
                 token.approve(spender, MAX, sender=party)
-                self.cash.transact("approve", spender, MAX, sender=party)
+                self.cash.approve(spender, MAX, sender=party)
         chain.advance_time(31 * DAY)  # past the lock-up of the issued units
 
     def trade(self, seller: Account, buyer: Account, shares: int, cash: int) -> Trade:
