@@ -133,7 +133,12 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
     }
 
     /// @inheritdoc IDvPEscrow
-    function settleBatch(Trade[] calldata trades) external nonReentrant onlyRole(Roles.VENUE) returns (bytes32 batchId) {
+    function settleBatch(Trade[] calldata trades)
+        external
+        nonReentrant
+        onlyRole(Roles.VENUE)
+        returns (bytes32 batchId)
+    {
         require(trades.length != 0, SettlementBatchEmpty());
         batchId = keccak256(abi.encode(trades));
         EscrowStorage storage $ = _escrow();

@@ -134,9 +134,8 @@ contract Repo is IRepo, SettlementLegs {
         require(block.timestamp >= terms.maturity, RepoNotDue(id, terms.maturity));
         uint8 repayment = _legCode(terms.cashToken, terms.borrower, terms.lender, terms.repurchasePrice, 0);
         require(repayment == SettlementCode.SUCCESS, RepoRepaymentNotReady(id, repayment));
-        uint8 delivery = _legCode(
-            terms.securityToken, terms.lender, terms.borrower, terms.securityAmount, _returnLocked(terms, r)
-        );
+        uint8 delivery =
+            _legCode(terms.securityToken, terms.lender, terms.borrower, terms.securityAmount, _returnLocked(terms, r));
         require(_lenderSide(delivery), RepoReturnNotLenderFault(id, delivery));
         _repos().repos[id].status = RepoStatus.LenderDefaulted;
         emit RepoLenderDefaulted(id, delivery);
@@ -220,9 +219,8 @@ contract Repo is IRepo, SettlementLegs {
         if (check.repo == SettlementCode.SUCCESS && block.timestamp < terms.maturity) {
             check.repo = SettlementCode.NOT_DUE;
         }
-        check.securityLeg = _legCode(
-            terms.securityToken, terms.lender, terms.borrower, terms.securityAmount, _returnLocked(terms, r)
-        );
+        check.securityLeg =
+            _legCode(terms.securityToken, terms.lender, terms.borrower, terms.securityAmount, _returnLocked(terms, r));
         check.cashLeg = _legCode(terms.cashToken, terms.borrower, terms.lender, terms.repurchasePrice, 0);
     }
 
@@ -275,7 +273,8 @@ contract Repo is IRepo, SettlementLegs {
     /// lender's balance, allowance or lock. Pauses, the borrower's own eligibility and token
     /// failures are not.
     function _lenderSide(uint8 code) private pure returns (bool) {
-        return (code >= RestrictionCode.SENDER_NOT_REGISTERED && code <= RestrictionCode.SENDER_JURISDICTION_NOT_ALLOWED)
+        return (code >= RestrictionCode.SENDER_NOT_REGISTERED
+                && code <= RestrictionCode.SENDER_JURISDICTION_NOT_ALLOWED)
             || (code >= RestrictionCode.INSUFFICIENT_BALANCE && code <= RestrictionCode.TOKENS_LOCKED)
             || code == RestrictionCode.DAILY_LIMIT_EXCEEDED || code == RestrictionCode.SENDER_BLACKLISTED
             || (code >= SettlementCode.ALLOWANCE_INSUFFICIENT && code <= SettlementCode.AVAILABLE_BALANCE_INSUFFICIENT);

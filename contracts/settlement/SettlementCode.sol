@@ -31,7 +31,9 @@ library SettlementCode {
     function message(uint8 code) internal pure returns (string memory) {
         if (code <= RestrictionCode.LAST) return RestrictionCode.message(code);
         if (code == ALLOWANCE_INSUFFICIENT) return "The escrow's allowance from the sender is below the amount";
-        if (code == ENCUMBRANCE_INSUFFICIENT) return "The sender's units encumbered to the escrow are below its locked legs";
+        if (code == ENCUMBRANCE_INSUFFICIENT) {
+            return "The sender's units encumbered to the escrow are below its locked legs";
+        }
         if (code == AVAILABLE_BALANCE_INSUFFICIENT) return "Amount exceeds the sender's balance free of encumbrances";
         if (code == TOKEN_CHECK_FAILED) return "The token did not answer a settlement check";
         if (code == UNKNOWN) return "No such trade or repo";

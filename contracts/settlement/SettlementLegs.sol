@@ -105,9 +105,7 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
 
     /// @dev After `sent` units left `owner` (see the contract's @dev): releases locked units the
     /// transfers did not use, or encumbers again the units of still-open legs they used.
-    function _restoreLocks(address token, address owner, uint256 sent, uint256 lockedClosing, uint256 keep)
-        internal
-    {
+    function _restoreLocks(address token, address owner, uint256 sent, uint256 lockedClosing, uint256 keep) internal {
         if (lockedClosing > sent) {
             IERC7246(token).release(owner, lockedClosing - sent);
         } else if (keep != 0 && sent > lockedClosing) {

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import random
 
+from permledger.bench_rules import LOCKUP, US, every_rule_on
 from permledger.chain import Account
 from permledger.ledger import Ledger
 from permledger.local_chain import LocalChain
 from permledger.settlement import RepoTerms, Trade
-from permledger.types import EVERY_RULE, InvestorClass, investor_id
+from permledger.types import InvestorClass, investor_id
 
 DAY = 24 * 3600
-US = 840
 PARTIES = 10
 MAX = 2**256 - 1
 SHARES = 10**9
@@ -51,18 +51,8 @@ class _Market:
                 kyc_expiry=expiry,
                 wallet=party,
             )
-        compliance, token = ledger.compliance, self.token
-        compliance.set_jurisdictions(token.address, [US], listed=True)
-        compliance.set_allowed_classes(token.address, InvestorClass.mask(*InvestorClass))
-        compliance.set_investor_limits(
-            token.address,
-            max_investors=1000,
-            max_balance_per_investor=10**12,
-            daily_limit_per_investor=10**12,
-        )
-        compliance.set_lockup_period(token.address, 30 * DAY)
-        compliance.set_circuit_breaker(token.address, share_bps=5000, window=DAY)
-        compliance.set_rules(token.address, EVERY_RULE)
+        token = self.token
+        every_rule_on(ledger.compliance, token)
         self.cash = ledger.cash
         minter = ledger.cash.using(accounts["minter"])
         for party in self.parties:
@@ -71,7 +61,7 @@ class _Market:
             for spender in (self.dvp.address, self.repo.address):
                 token.approve(spender, MAX, sender=party)
                 self.cash.approve(spender, MAX, sender=party)
-        chain.advance_time(31 * DAY)  # past the lock-up of the issued units
+        chain.advance_time(LOCKUP + DAY)  # past the lock-up of the issued units
 
     def trade(self, seller: Account, buyer: Account, shares: int, cash: int) -> Trade:
         return Trade.new(

@@ -34,8 +34,8 @@ from permledger.drivers import (
 from permledger.drivers.ballots import Ballots
 from permledger.drivers.collateral_vault import CollateralVault
 from permledger.drivers.disclosures import Disclosures
-from permledger.drivers.dvp import DvPEscrow
 from permledger.drivers.distributions import Distributions
+from permledger.drivers.dvp import DvPEscrow
 from permledger.drivers.price_feed import PriceFeed
 from permledger.drivers.redemptions import Redemptions
 from permledger.drivers.repo import Repo

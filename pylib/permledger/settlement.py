@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from eth_abi import encode
 from eth_typing import ChecksumAddress
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
+from permledger.binding import encode
 from permledger.drivers.base import address, amount
 from permledger.errors import InvalidInput
 from permledger.types import RestrictionCode
@@ -200,7 +200,7 @@ class Trade:
     @classmethod
     def from_event(cls, values: tuple[Any, ...]) -> Trade:
         """Terms from the `trade` tuple of a `TradeProposed` event."""
-        return cls(*values[:7], ref=bytes(values[7]))
+        return cls(*values)
 
     def as_tuple(self) -> tuple[Any, ...]:
         """The ABI tuple of `IDvPEscrow.Trade`."""
@@ -295,7 +295,7 @@ class RepoTerms:
     @classmethod
     def from_event(cls, values: tuple[Any, ...]) -> RepoTerms:
         """Terms from the `terms` tuple of a `RepoProposed` event."""
-        return cls(*values[:11], ref=bytes(values[11]))
+        return cls(*values)
 
     def as_tuple(self) -> tuple[Any, ...]:
         """The ABI tuple of `IRepo.RepoTerms`."""

@@ -48,9 +48,7 @@ def test_pulled_cash_settles(market: Market, coin: Stablecoin) -> None:
     assert market.shares.balance_of(market.buyer) == 100
 
 
-def test_locked_cash_stays_in_the_wallet_until_settlement(
-    market: Market, coin: Stablecoin
-) -> None:
+def test_locked_cash_stays_in_the_wallet_until_settlement(market: Market, coin: Stablecoin) -> None:
     trade = _matched(market, coin, lock_cash=True)
     assert coin.encumbrances(market.buyer, market.dvp.address) == 5_000 * USD
     assert coin.balance_of(market.buyer) == 1_000_000 * USD

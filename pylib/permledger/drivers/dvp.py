@@ -135,8 +135,18 @@ class DvPEscrow(SettlementLegsDriver):
     def trade_state(self, trade: Trade | bytes) -> TradeState:
         """What the escrow records about a trade (status NONE if unknown)."""
         trade_id = trade.id if isinstance(trade, Trade) else trade
-        values = self._call("tradeState", trade_id)
-        return TradeState(TradeStatus(values[0]), *values[1:6], address(values[6]))
+        status, seller, buyer, security_locked, cash_locked, deadline, proposer = self._call(
+            "tradeState", trade_id
+        )
+        return TradeState(
+            status=TradeStatus(status),
+            seller_affirmed=seller,
+            buyer_affirmed=buyer,
+            security_locked=security_locked,
+            cash_locked=cash_locked,
+            deadline=deadline,
+            proposer=address(proposer),
+        )
 
     # Proposing and affirming
 

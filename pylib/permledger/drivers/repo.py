@@ -67,8 +67,18 @@ class Repo(SettlementLegsDriver):
     def repo_state(self, repo: RepoTerms | bytes) -> RepoState:
         """What the contract records about a repo (status NONE if unknown)."""
         repo_id = repo.id if isinstance(repo, RepoTerms) else repo
-        values = self._call("repoState", repo_id)
-        return RepoState(RepoStatus(values[0]), *values[1:6], address(values[6]))
+        status, borrower, lender, security_locked, cash_locked, return_locked, proposer = (
+            self._call("repoState", repo_id)
+        )
+        return RepoState(
+            status=RepoStatus(status),
+            borrower_affirmed=borrower,
+            lender_affirmed=lender,
+            security_locked=security_locked,
+            cash_locked=cash_locked,
+            return_locked=return_locked,
+            proposer=address(proposer),
+        )
 
     def propose(
         self,

@@ -53,9 +53,7 @@ contract DvPEscrowTest is SettlementFixture {
         escrow.settle(t);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ISettlementLegs.SettlementWrongStatus.selector,
-                escrow.tradeId(t),
-                uint8(IDvPEscrow.TradeStatus.Settled)
+                ISettlementLegs.SettlementWrongStatus.selector, escrow.tradeId(t), uint8(IDvPEscrow.TradeStatus.Settled)
             )
         );
         escrow.settle(t);
@@ -126,7 +124,8 @@ contract DvPEscrowTest is SettlementFixture {
 
     function test_RevertWhen_SignatureForAnotherTrade() public {
         IDvPEscrow.Trade memory t = trade(address(token), 100, 5_000 * USD, "one");
-        bytes memory signature = signAffirmation("alice", trade(address(token), 100, 5_000 * USD, "two"), block.chainid, address(escrow));
+        bytes memory signature =
+            signAffirmation("alice", trade(address(token), 100, 5_000 * USD, "two"), block.chainid, address(escrow));
         _expectSignatureInvalid(t);
         vm.prank(bob);
         escrow.settleWithAffirmations(t, signature, "");
@@ -239,6 +238,8 @@ contract DvPEscrowTest is SettlementFixture {
     }
 
     function _expectSignatureInvalid(IDvPEscrow.Trade memory t) internal {
-        vm.expectRevert(abi.encodeWithSelector(IDvPEscrow.SettlementSignatureInvalid.selector, escrow.tradeId(t), alice));
+        vm.expectRevert(
+            abi.encodeWithSelector(IDvPEscrow.SettlementSignatureInvalid.selector, escrow.tradeId(t), alice)
+        );
     }
 }

@@ -32,14 +32,11 @@ abstract contract SettlementFixture is Fixture {
         authority.grantRole(Roles.VENUE, venue);
         escrow = DvPEscrow(
             address(
-                new ERC1967Proxy(
-                    address(new DvPEscrow()), abi.encodeCall(DvPEscrow.initialize, (address(authority)))
-                )
+                new ERC1967Proxy(address(new DvPEscrow()), abi.encodeCall(DvPEscrow.initialize, (address(authority))))
             )
         );
-        repo = Repo(
-            address(new ERC1967Proxy(address(new Repo()), abi.encodeCall(Repo.initialize, (address(authority)))))
-        );
+        repo =
+            Repo(address(new ERC1967Proxy(address(new Repo()), abi.encodeCall(Repo.initialize, (address(authority))))));
         cash = new SettlementLegToken("Test Dollar", "USD", 6);
         bonds = new SettlementLegToken("Bond", "BND", 0);
         mint(alice, SHARES);

@@ -42,7 +42,13 @@ contract DvPEscrowHandler is Test {
         _;
     }
 
-    constructor(DvPEscrow escrow_, IERC20 shares_, SettlementLegToken bonds_, SettlementLegToken cash_, address venue_) {
+    constructor(
+        DvPEscrow escrow_,
+        IERC20 shares_,
+        SettlementLegToken bonds_,
+        SettlementLegToken cash_,
+        address venue_
+    ) {
         (escrow, shares, bonds, cash, venue) = (escrow_, shares_, bonds_, cash_, venue_);
         currentTime = block.timestamp;
     }
