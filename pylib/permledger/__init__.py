@@ -2,25 +2,32 @@
 
 import permledger._keccak  # noqa: F401  (first: picks eth-hash's backend before any hashing)
 from permledger.drivers import (
+    DvPEscrow,
     EntitlementToken,
     IdentityRegistry,
     PermledgerAuthority,
+    Repo,
     TransferCompliance,
 )
 from permledger.errors import (
+    BatchRejected,
     ConfigurationError,
     ContractRevert,
     InvalidInput,
     LedgerError,
     PreCheckFailed,
+    SettlementRejected,
     TransferRestricted,
 )
 from permledger.ledger import Ledger, TokenSpec
+from permledger.settlement import RepoTerms, SettlementCode, Trade
 from permledger.types import InvestorClass, RestrictionCode, Role, Rule, investor_id
 
 __all__ = [
+    "BatchRejected",
     "ConfigurationError",
     "ContractRevert",
+    "DvPEscrow",
     "EntitlementToken",
     "IdentityRegistry",
     "InvalidInput",
@@ -29,10 +36,15 @@ __all__ = [
     "LedgerError",
     "PermledgerAuthority",
     "PreCheckFailed",
+    "Repo",
+    "RepoTerms",
     "RestrictionCode",
     "Role",
     "Rule",
+    "SettlementCode",
+    "SettlementRejected",
     "TokenSpec",
+    "Trade",
     "TransferCompliance",
     "TransferRestricted",
     "investor_id",
