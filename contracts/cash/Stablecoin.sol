@@ -455,7 +455,7 @@ contract Stablecoin is IStablecoin, ERC20PermitUpgradeable, AuthorityManaged {
         require(to != address(0), ERC20InvalidReceiver(address(0)));
         Config memory config = $.config;
         config.paused = false;
-        Holder memory none;
+        Holder memory none = Holder(0, 0, false); // the sender side is judged below, not here
         uint8 code = _restriction(config, address(0), none, to, $.holders[to], value);
         if (code == RestrictionCode.SUCCESS) code = _balanceRestriction(sender, value);
         if (code != RestrictionCode.SUCCESS) _revertRestricted(code, from, sender, to, value);

@@ -7,10 +7,13 @@ from permledger.drivers import (
     IdentityRegistry,
     PermledgerAuthority,
     Repo,
+    Stablecoin,
     TransferCompliance,
 )
 from permledger.errors import (
     BatchRejected,
+    CashCheck,
+    CashRejected,
     ConfigurationError,
     ContractRevert,
     InvalidInput,
@@ -21,10 +24,13 @@ from permledger.errors import (
 )
 from permledger.ledger import Ledger, TokenSpec
 from permledger.settlement import RepoTerms, SettlementCode, Trade
-from permledger.types import InvestorClass, RestrictionCode, Role, Rule, investor_id
+from permledger.types import CashSpec, InvestorClass, RestrictionCode, Role, Rule, investor_id
 
 __all__ = [
     "BatchRejected",
+    "CashCheck",
+    "CashRejected",
+    "CashSpec",
     "ConfigurationError",
     "ContractRevert",
     "DvPEscrow",
@@ -43,6 +49,7 @@ __all__ = [
     "Rule",
     "SettlementCode",
     "SettlementRejected",
+    "Stablecoin",
     "TokenSpec",
     "Trade",
     "TransferCompliance",

@@ -1,0 +1,59 @@
+"""Where the chain differs from the model's reading of the documented rules (`known_bugs.py`).
+
+Each test states the documented behaviour and is expected to fail until the contract changes;
+`xfail_strict` turns the fix into a failure here, the signal to drop the mark and the steering
+predicate in `known_bugs.py`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from tests.conftest import Onboard
+
+from permledger.chain import Account
+from permledger.drivers import EntitlementToken, TransferCompliance
+from permledger.errors import ComplianceTransferRejected
+from permledger.types import RestrictionCode, Rule
+
+AT_CAP = pytest.mark.xfail(
+    raises=(AssertionError, ComplianceTransferRejected),
+    reason="MAX_INVESTORS refuses a zero amount to a non-holder at the cap",
+)
+
+
+@pytest.fixture
+def at_investor_cap(
+    onboard: Onboard,
+    token: EntitlementToken,
+    compliance: TransferCompliance,
+    issuer: Account,
+    alice: Account,
+    bob: Account,
+) -> None:
+    """alice holds 10 and is the one investor a cap of one allows; bob is registered, holds 0."""
+    onboard(alice)
+    onboard(bob)
+    compliance.set_rules(token.address, Rule.MAX_INVESTORS)
+    compliance.set_investor_limits(
+        token.address, max_investors=1, max_balance_per_investor=0, daily_limit_per_investor=0
+    )
+    token.mint(alice, 10, sender=issuer)
+
+
+@AT_CAP
+@pytest.mark.usefixtures("at_investor_cap")
+def test_zero_transfer_to_a_non_holder_at_the_investor_cap_is_allowed(
+    token: EntitlementToken, alice: Account, bob: Account
+) -> None:
+    # Rule.MAX_INVESTORS: "A new investor may not raise the investor count above the maximum";
+    # a zero amount makes bob no holder, and ERC-20 allows zero transfers.
+    assert token.detect_transfer_restriction(alice, bob, 0).code == RestrictionCode.SUCCESS
+
+
+@AT_CAP
+@pytest.mark.usefixtures("at_investor_cap")
+def test_zero_mint_to_a_non_holder_at_the_investor_cap_is_allowed(
+    token: EntitlementToken, issuer: Account, bob: Account
+) -> None:
+    token.mint(bob, 0, sender=issuer)
+    assert token.investor_count() == 1

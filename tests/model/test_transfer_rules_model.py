@@ -1,0 +1,339 @@
+"""The transfer rules against the model: generated markets, every reason code as predicted.
+
+Each example builds a generated market (`markets.py`) on the freshly deployed ledger, reverted to
+its snapshot: investors with their jurisdictions, classes, KYC expiries and freezes; wallets,
+some retired; holdings with frozen and locked units; rule settings; perhaps a pause. Every step
+of the building is itself checked against the model. Then, after a generated time, one to four
+transfers: before each, the token's ERC-1404 view is asked about every boundary amount of the
+pair (balance, unfrozen, unlocked, the investor limits' headroom, each with its neighbour) and
+must give the model's code; the transfer then goes through the SDK (checked, unchecked, or on an
+allowance) and must succeed or fail as the model says, leaving the state the model predicts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+from tests.model import known_bugs
+from tests.model.harness import Market, observe, restricted, state_differences
+from tests.model.ledger_model import (
+    ALL_CLASSES,
+    DAY,
+    INVESTOR_RULES,
+    UNLIMITED_ALLOWANCE,
+    ZERO,
+    Code,
+    Ledger,
+    Revert,
+    Rule,
+    Token,
+)
+from tests.model.markets import RECEIVER, SENDER, RuleSpec, Scenario, WalletSpec, scenarios
+from tests.model.profiles import budget
+
+from permledger.chain import Account
+from permledger.types import Rule as SdkRule
+
+METHODS = ("transfer", "unchecked", "transfer_from")
+
+
+def boundary_amounts(token: Token, sender: str, receiver: str, now: int) -> list[int]:
+    """The amounts where some rule's answer changes for this pair, each with its neighbour."""
+    h, s = token.holding(sender), token.settings
+    edges = [0, h.balance, h.balance - h.frozen, token.transferable(sender, now)]
+    receiving = token.registry.owner.get(receiver)
+    if receiving is not None:
+        edges.append(s.max_balance - token.investor_balance(receiving))
+    sending = token.registry.owner.get(sender)
+    if sending is not None:
+        edges.append(s.daily_limit - token.sent_on(sending, now))
+    amounts = {e + d for e in edges for d in (0, 1)}
+    return sorted(
+        a
+        for a in amounts
+        if a >= 0 and not known_bugs.zero_amount_at_investor_cap(token, sender, receiver, a)
+    )
+
+
+class Example:
+    """One generated market, on the chain and in the model, built in lockstep."""
+
+    def __init__(self, market: Market) -> None:
+        market.reset()
+        self.market = market
+        self.model = Ledger()
+        self.free = list(market.holders)
+        self.outsider = self.free.pop(0)
+        self.spender = self.free.pop(0)
+        self.investors: list[bytes] = []
+        self.wallets: list[Account] = []
+        self.first_wallets: list[Account] = []
+
+    def agree(
+        self, expected: Revert | None, action: Callable[..., object], *args: Any, **kwargs: Any
+    ) -> None:
+        """The SDK call `action(*args, **kwargs)` gives what the model predicted."""
+        actual = observe(action, *args, **kwargs)
+        assert actual == expected, f"chain {actual}, model {expected}"
+
+    def build(self, scenario: Scenario) -> None:
+        """Register, issue, freeze, retire and set rules as the scenario says."""
+        m, model, registry = self.market, self.model.token, self.model.registry
+        sdk_registry, token = m.ledger.registry, m.token
+        start = m.now
+        holdings: list[tuple[Account, WalletSpec]] = []
+        for n, spec in enumerate(scenario.investors):
+            ident = bytes([n + 1]) * 32
+            self.investors.append(ident)
+            for k, wallet_spec in enumerate(spec.wallets):
+                wallet = self.free.pop(0)
+                holdings.append((wallet, wallet_spec))
+                self.wallets.append(wallet)
+                if k:
+                    self.agree(
+                        registry.add_wallet(ident, wallet.address),
+                        sdk_registry.add_wallet,
+                        ident,
+                        wallet,
+                    )
+                    continue
+                self.first_wallets.append(wallet)
+                profile = {
+                    "country": spec.country,
+                    "investor_class": spec.investor_class,
+                    "kyc_expiry": start + spec.kyc_ttl,
+                }
+                self.agree(
+                    registry.register_investor(ident, **profile, wallet=wallet.address, now=m.now),
+                    sdk_registry.register_investor,
+                    ident,
+                    **profile,
+                    wallet=wallet,
+                )
+        self.issue(holdings, scenario.rules.lockup_period)
+        agent = m.role("agent")
+        for wallet, held in holdings:
+            if held.frozen:
+                self.agree(
+                    model.set_frozen(wallet.address, held.frozen, m.now),
+                    token.set_frozen_tokens,
+                    wallet,
+                    held.frozen,
+                    sender=agent,
+                )
+            if held.retired:
+                self.agree(
+                    registry.remove_wallet(wallet.address),
+                    sdk_registry.remove_wallet,
+                    wallet,
+                )
+        for ident, spec in zip(self.investors, scenario.investors, strict=True):
+            if spec.frozen:
+                self.agree(
+                    registry.set_investor_frozen(ident, True),
+                    sdk_registry.set_investor_frozen,
+                    ident,
+                    True,
+                )
+        self.set_rules(scenario.rules)
+        if scenario.paused:
+            self.agree(model.pause(m.now), token.pause, sender=m.role("pauser"))
+
+    def issue(self, holdings: list[tuple[Account, WalletSpec]], lockup_period: int) -> None:
+        """Issue the free units, then the locked ones under a lock-up of `lockup_period`."""
+        m, model = self.market, self.model.token
+        token, compliance, issuer = m.token, m.ledger.compliance, m.role("issuer")
+        free = [(w.address, s.free) for w, s in holdings if s.free]
+        if free:
+            self.agree(model.mint_batch(free, m.now), token.mint_batch, free, sender=issuer)
+        locked = [(w.address, s.locked) for w, s in holdings if s.locked]
+        if locked:
+            self.agree(
+                model.set_lockup_period(lockup_period, m.now),
+                compliance.set_lockup_period,
+                token.address,
+                lockup_period,
+            )
+            self.agree(
+                model.set_rules(Rule.LOCKUP, m.now),
+                compliance.set_rules,
+                token.address,
+                SdkRule.LOCKUP,
+            )
+            self.agree(model.mint_batch(locked, m.now), token.mint_batch, locked, sender=issuer)
+
+    def set_rules(self, spec: RuleSpec) -> None:
+        """Apply the settings each switched-on rule reads, then switch the rules."""
+        m, model = self.market, self.model.token
+        compliance, at = m.ledger.compliance, m.token.address
+        if spec.rules & (Rule.JURISDICTION_ALLOWLIST | Rule.JURISDICTION_BLOCKLIST) and spec.listed:
+            listed = sorted(spec.listed)
+            self.agree(
+                model.set_jurisdictions(listed, listed=True, now=m.now),
+                compliance.set_jurisdictions,
+                at,
+                listed,
+                listed=True,
+            )
+        if spec.rules & Rule.INVESTOR_CLASS and spec.allowed_classes != ALL_CLASSES:
+            mask = spec.allowed_classes
+            self.agree(
+                model.set_allowed_classes(mask, m.now),
+                compliance.set_allowed_classes,
+                at,
+                mask,
+            )
+        if spec.rules & INVESTOR_RULES:
+            self.agree(
+                model.set_investor_limits(
+                    max_investors=spec.max_investors,
+                    max_balance=spec.max_balance,
+                    daily_limit=spec.daily_limit,
+                    now=m.now,
+                ),
+                compliance.set_investor_limits,
+                at,
+                max_investors=spec.max_investors,
+                max_balance_per_investor=spec.max_balance,
+                daily_limit_per_investor=spec.daily_limit,
+            )
+        if spec.rules & Rule.CIRCUIT_BREAKER:
+            share, window = spec.breaker_share_bps, spec.breaker_window
+            self.agree(
+                model.set_circuit_breaker(share, window, m.now),
+                compliance.set_circuit_breaker,
+                at,
+                share_bps=share,
+                window=window,
+            )
+        assert not known_bugs.unconfigured_breaker(model.settings, spec.rules)
+        if spec.rules != model.settings.rules:
+            self.agree(
+                model.set_rules(spec.rules, m.now),
+                compliance.set_rules,
+                at,
+                SdkRule(spec.rules),
+            )
+
+    def probe(self, sender: Account, receiver: str) -> tuple[list[int], list[Code]]:
+        """Ask the token, in one batch, about every boundary amount of the pair."""
+        m, model = self.market, self.model.token
+        amounts = boundary_amounts(model, sender.address, receiver, m.now)
+        expected = [model.restriction(sender.address, receiver, a, m.now) for a in amounts]
+        answers = m.token.check_transfers([(sender, receiver, a) for a in amounts])
+        actual = [Code(r.code) for r in answers]
+        assert actual == expected, f"amounts {amounts}: chain {actual}, model {expected}"
+        return amounts, expected
+
+    def move(
+        self, sender: Account, receiver: str, amount: int, method: str, allowance: int
+    ) -> None:
+        """One transfer through the SDK, as the model predicts."""
+        m, model, token = self.market, self.model.token, self.market.token
+        code = model.restriction(sender.address, receiver, amount, m.now)
+        event(f"{method}: {code.name}")
+        if method == "transfer":
+            expected = (
+                restricted(code)
+                if code
+                else model.transfer(sender.address, receiver, amount, m.now)
+            )
+            self.agree(expected, token.using(sender).transfer, receiver, amount)
+        elif method == "unchecked":
+            expected = model.transfer(sender.address, receiver, amount, m.now)
+            self.agree(expected, token.using(sender).transfer_unchecked, receiver, amount)
+        else:
+            spender = self.spender
+            self.agree(
+                model.approve(sender.address, spender.address, allowance, m.now),
+                token.using(sender).approve,
+                spender,
+                allowance,
+            )
+            expected = (
+                restricted(code)
+                if code
+                else model.transfer_from(spender.address, sender.address, receiver, amount, m.now)
+            )
+            self.agree(expected, token.using(spender).transfer_from, sender, receiver, amount)
+
+    def check_state(self, *touched: str) -> None:
+        """Supply, investor count and pause agree, and the touched wallets' balances, frozen and
+        transferable units and investor balances.
+        """
+        self._agree_on([w for w in touched if w != ZERO], detail=True)
+
+    def check_all_balances(self) -> None:
+        """Every wallet's balance and frozen units agree."""
+        self._agree_on([w.address for w in [*self.wallets, self.outsider]], detail=False)
+
+    def _agree_on(self, wallets: list[str], *, detail: bool) -> None:
+        m = self.market
+        differences = state_differences(
+            m.token, self.model.token, wallets=wallets, now=m.now, detail=detail
+        )
+        assert not differences, "\n".join(differences)
+
+
+def first_pair(example: Example, scenario: Scenario) -> tuple[Account, str]:
+    """The first transfer's parties, as the scenario says."""
+    sender = (
+        example.outsider if scenario.first_sender == "outsider" else example.first_wallets[SENDER]
+    )
+    receiver = {
+        "wallet": example.first_wallets[RECEIVER].address,
+        "outsider": example.outsider.address,
+        "zero": ZERO,
+    }[scenario.first_receiver]
+    return sender, receiver
+
+
+@pytest.mark.parametrize("focus", list(Code), ids=lambda code: code.name.lower())
+def test_chain_agrees_with_model_on_generated_markets(market: Market, focus: Code) -> None:
+    probed: Counter[Code] = Counter()
+
+    @settings(max_examples=budget(ci=5, deep=200))
+    @given(scenario=scenarios(focus), data=st.data())
+    def check(scenario: Scenario, data: st.DataObject) -> None:
+        example = Example(market)
+        example.build(scenario)
+        market.chain.advance_time(scenario.elapsed)
+        model = example.model.token
+        parties = [*example.wallets, example.outsider]
+        sender, receiver = first_pair(example, scenario)
+        for n in range(data.draw(st.integers(1, 3), label="transfers")):
+            if n:
+                market.chain.advance_time(data.draw(st.integers(0, DAY // 2), label="time passing"))
+                sender = data.draw(st.sampled_from(parties), label="sender")
+                receiver = data.draw(
+                    st.sampled_from([*(p.address for p in parties), ZERO]), label="receiver"
+                )
+            amounts, codes = example.probe(sender, receiver)
+            probed.update(codes)
+            amount = data.draw(
+                st.sampled_from(amounts) | st.integers(0, model.balance(sender.address) + 10),
+                label="amount",
+            )
+            method = data.draw(st.sampled_from(METHODS), label="method")
+            allowance = data.draw(
+                st.sampled_from([amount, max(amount - 1, 0), UNLIMITED_ALLOWANCE]),
+                label="allowance",
+            )
+            if known_bugs.breaker_counts_same_investor(model, sender.address, receiver):
+                event("skipped: the breaker counts moves within one investor")
+                continue
+            if known_bugs.zero_amount_at_investor_cap(model, sender.address, receiver, amount):
+                event("skipped: zero amount refused at the investor cap")
+                continue
+            example.move(sender, receiver, amount, method, allowance)
+            example.check_state(sender.address, receiver)
+        example.check_all_balances()
+
+    check()
+    # The generator must reach the rule it leans towards, or this test proves little about it.
+    assert probed[focus], f"no probed transfer got {focus.name}: {dict(probed)}"
