@@ -365,7 +365,9 @@ def test_history_rebuilds_the_trade_from_events(market: Market, venue: Account) 
         market.cash.address: "USD",
     }
     lines = [line.split(": ", 1)[1] for line in market.dvp.describe_history(trade, names)]
-    assert lines[0].startswith("proposed by venue: alice sells 100 ACME to bob for 5000000000 USD")
+    assert lines[0].startswith(
+        "proposed by venue: alice sells 100 units of ACME to bob for 5,000,000,000 units of USD"
+    )
     assert lines[1:] == [
         "affirmed by alice (on-chain)",
         "affirmed by bob (by signature)",

@@ -369,17 +369,17 @@ def _describe(event: DealEvent, label: _Labeller) -> str:
         t = Trade.from_event(a["trade"])
         deadline = datetime.datetime.fromtimestamp(t.deadline, datetime.UTC).isoformat()
         return (
-            f"proposed by {label(a['proposer'])}: {label(t.seller)} sells {t.security_amount} "
-            f"{label(t.security_token)} to {label(t.buyer)} for {t.cash_amount} "
-            f"{label(t.cash_token)}, settling by {deadline}"
+            f"proposed by {label(a['proposer'])}: {label(t.seller)} sells {t.security_amount:,} "
+            f"units of {label(t.security_token)} to {label(t.buyer)} for {t.cash_amount:,} units "
+            f"of {label(t.cash_token)}, settling by {deadline}"
         )
     if event.name == "TradeAffirmed":
         how = "by signature" if a["bySignature"] else "on-chain"
         return f"affirmed by {label(a['party'])} ({how})"
     if event.name == "LegLocked":
-        return f"{label(a['owner'])} locked {a['amount']} {label(a['token'])}"
+        return f"{label(a['owner'])} locked {a['amount']:,} units of {label(a['token'])}"
     if event.name == "LegReleased":
-        return f"{a['amount']} {label(a['token'])} released to {label(a['owner'])}"
+        return f"{a['amount']:,} units of {label(a['token'])} released to {label(a['owner'])}"
     if event.name == "TradeSettled":
         batch = a["batchId"]
         return "settled" if not any(batch) else f"settled in netted batch 0x{batch.hex()}"
