@@ -48,9 +48,9 @@ contract Repo is IRepo, SettlementLegs {
         _disableInitializers();
     }
 
-    /// @notice Creates the repo contract behind its proxy, bound to `authority`.
-    function initialize(address authority) external initializer {
-        __AuthorityManaged_init(authority);
+    /// @notice Creates the repo contract behind its proxy, bound to `authority_`.
+    function initialize(address authority_) external initializer {
+        __AuthorityManaged_init(authority_);
         __ReentrancyGuardTransient_init();
     }
 
@@ -63,7 +63,7 @@ contract Repo is IRepo, SettlementLegs {
         returns (bytes32 id)
     {
         id = _repoId(terms);
-        uint8 flags;
+        uint8 flags = 0; // a venue's proposal affirms nothing
         if (msg.sender == terms.borrower || msg.sender == terms.lender) {
             flags = _affirmation(id, terms, lockLeg, lockReturn);
         } else {
@@ -108,8 +108,10 @@ contract Repo is IRepo, SettlementLegs {
         require(block.timestamp >= terms.maturity, RepoNotDue(id, terms.maturity));
         _repos().repos[id].status = RepoStatus.Closed;
         emit RepoClosed(id, msg.sender);
-        _deliver(terms.cashToken, terms.borrower, terms.lender, terms.repurchasePrice, 0);
-        _deliver(terms.securityToken, terms.lender, terms.borrower, terms.securityAmount, _returnLocked(terms, r));
+        _exchange(
+            Leg(terms.cashToken, terms.borrower, terms.lender, terms.repurchasePrice, 0, 0),
+            Leg(terms.securityToken, terms.lender, terms.borrower, terms.securityAmount, _returnLocked(terms, r), 0)
+        );
     }
 
     /// @inheritdoc IRepo
@@ -230,10 +232,12 @@ contract Repo is IRepo, SettlementLegs {
         _repos().repos[id] = Record(RepoStatus.Open, r.flags, r.proposer);
         uint256 price = purchasePrice(terms);
         emit RepoOpened(id, price);
-        uint256 securityLocked = r.flags & SECURITY_LOCKED != 0 ? terms.securityAmount : 0;
-        _deliver(terms.securityToken, terms.borrower, terms.lender, terms.securityAmount, securityLocked);
-        _deliver(terms.cashToken, terms.lender, terms.borrower, price, r.flags & CASH_LOCKED != 0 ? price : 0);
-        if (r.flags & RETURN_LOCKED != 0) _lock(id, terms.securityToken, terms.lender, terms.securityAmount);
+        bool lockReturn = r.flags & RETURN_LOCKED != 0;
+        if (lockReturn) _bookLock(id, terms.securityToken, terms.lender, terms.securityAmount);
+        (Leg memory securities, Leg memory cash) = _openingLegs(terms, r.flags, price);
+        _exchange(securities, cash);
+        // The lender holds the securities now: it locks them for their return.
+        if (lockReturn) _takeLock(terms.securityToken, terms.lender);
     }
 
     /// @dev The flags of the caller's affirmation as a party.
@@ -257,12 +261,26 @@ contract Repo is IRepo, SettlementLegs {
     }
 
     function _releaseOpeningLegs(bytes32 id, RepoTerms calldata terms, uint8 flags) private {
-        if (flags & SECURITY_LOCKED != 0) _release(id, terms.securityToken, terms.borrower, terms.securityAmount);
-        if (flags & CASH_LOCKED != 0) _release(id, terms.cashToken, terms.lender, purchasePrice(terms));
+        (Leg memory securities, Leg memory cash) = _openingLegs(terms, flags, purchasePrice(terms));
+        _releaseLegs(id, securities, cash);
     }
 
+    /// @dev The opening leg's two sides, each with its locked amount if locked.
+    function _openingLegs(RepoTerms calldata terms, uint8 flags, uint256 price)
+        private
+        pure
+        returns (Leg memory securities, Leg memory cash)
+    {
+        uint256 securityLocked = flags & SECURITY_LOCKED != 0 ? terms.securityAmount : 0;
+        securities = Leg(terms.securityToken, terms.borrower, terms.lender, terms.securityAmount, securityLocked, 0);
+        cash = Leg(terms.cashToken, terms.lender, terms.borrower, price, flags & CASH_LOCKED != 0 ? price : 0, 0);
+    }
+
+    /// @dev Gives the lender its securities locked for their return, when they were.
     function _releaseReturn(bytes32 id, RepoTerms calldata terms, Record memory r) private {
-        if (r.flags & RETURN_LOCKED != 0) _release(id, terms.securityToken, terms.lender, terms.securityAmount);
+        Leg memory none;
+        Leg memory back = Leg(terms.securityToken, terms.lender, terms.borrower, 0, _returnLocked(terms, r), 0);
+        _releaseLegs(id, back, none);
     }
 
     function _returnLocked(RepoTerms calldata terms, Record memory r) private pure returns (uint256) {

@@ -28,6 +28,17 @@ import {SettlementCode} from "./SettlementCode.sol";
 abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, ReentrancyGuardTransientUpgradeable {
     using SafeERC20 for IERC20;
 
+    /// @dev One leg of a deal: `amount` of `token` from `from` to `to`, of which `lockedClosing`
+    /// is locked (and the lock closes with it); `keep` is what stays locked after, once computed.
+    struct Leg {
+        address token;
+        address from;
+        address to;
+        uint256 amount;
+        uint256 lockedClosing;
+        uint256 keep;
+    }
+
     /// @custom:storage-location erc7201:permledger.storage.SettlementLegs
     struct LegsStorage {
         mapping(address token => mapping(address owner => uint256)) locked;
@@ -59,38 +70,71 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
 
     // ---------------------------------------------------------------- moving legs
 
-    /// @dev Locks `amount` of `owner`'s `token` for deal `id`: units the owner already encumbered
-    /// to this contract beyond its locked legs are used first, the rest is encumbered from the
-    /// owner's allowance. Reverts unless the encumbrance then covers every locked leg.
+    /// @dev Locks `amount` of `owner`'s `token` for deal `id` (see `_bookLock`, `_takeLock`).
     function _lock(bytes32 id, address token, address owner, uint256 amount) internal {
-        LegsStorage storage $ = _legs();
-        uint256 locked = $.locked[token][owner] + amount;
-        $.locked[token][owner] = locked;
-        (bool ok, uint256 held) = _encumbrance(token, owner);
-        require(ok, SettlementLockUnsupported(token));
-        if (held < locked) {
-            IERC7246(token).encumberFrom(owner, address(this), locked - held);
-            (ok, held) = _encumbrance(token, owner);
-            // A token that answers `encumberFrom` without encumbering must not pass as a lock.
-            require(ok && held >= locked, SettlementLockUnsupported(token));
-        }
+        _bookLock(id, token, owner, amount);
+        _takeLock(token, owner);
+    }
+
+    /// @dev Books a lock of `amount` of `owner`'s `token` for deal `id` (effects only).
+    function _bookLock(bytes32 id, address token, address owner, uint256 amount) internal {
+        _legs().locked[token][owner] += amount;
         emit LegLocked(id, owner, token, amount);
     }
 
-    /// @dev Gives a locked leg of deal `id` back to its owner (pure bookkeeping in the token:
-    /// nothing moves, so it works while the token is paused or the owner is not eligible).
-    function _release(bytes32 id, address token, address owner, uint256 amount) internal {
-        _legs().locked[token][owner] -= amount;
-        IERC7246(token).release(owner, amount);
-        emit LegReleased(id, owner, token, amount);
+    /// @dev Makes the encumbrance on `owner`'s `token` cover its booked locks: units the owner
+    /// already encumbered to this contract count first, the rest is encumbered from the owner's
+    /// allowance. Reverts unless the encumbrance then covers every booked lock.
+    function _takeLock(address token, address owner) internal {
+        uint256 locked = _legs().locked[token][owner];
+        (bool ok, uint256 held) = _encumbrance(token, owner);
+        require(ok, SettlementLockUnsupported(token));
+        if (held >= locked) return;
+        IERC7246(token).encumberFrom(owner, address(this), locked - held);
+        (ok, held) = _encumbrance(token, owner);
+        // A token that answers `encumberFrom` without encumbering must not pass as a lock.
+        require(ok && held >= locked, SettlementLockUnsupported(token));
     }
 
-    /// @dev Moves `amount` of `token` from `from` to `to`, closing `lockedClosing` of `from`'s
-    /// locked legs; the token's own rules apply to the transfer and its error bubbles up.
+    /// @dev Gives the locked legs `a` and `b` of deal `id` back to their owners (`lockedClosing`
+    /// is the amount; zero: none). Pure bookkeeping in the token: nothing moves, so it works while
+    /// the token is paused or the owner is not eligible. Books first, then the tokens.
+    function _releaseLegs(bytes32 id, Leg memory a, Leg memory b) internal {
+        _unbookLock(id, a);
+        _unbookLock(id, b);
+        if (a.lockedClosing != 0) IERC7246(a.token).release(a.from, a.lockedClosing);
+        if (b.lockedClosing != 0) IERC7246(b.token).release(b.from, b.lockedClosing);
+    }
+
+    /// @dev Settles two legs: every book change first, then the transfers (each token's rules
+    /// apply and a failing token's error bubbles up), then the locks are made whole again.
+    function _exchange(Leg memory a, Leg memory b) internal {
+        a.keep = _closeLocks(a.token, a.from, a.lockedClosing);
+        b.keep = _closeLocks(b.token, b.from, b.lockedClosing);
+        _move(a.token, a.from, a.to, a.amount, a.lockedClosing, a.keep);
+        _move(b.token, b.from, b.to, b.amount, b.lockedClosing, b.keep);
+    }
+
+    /// @dev Moves one leg: its books, the transfer, then its locks made whole again.
     function _deliver(address token, address from, address to, uint256 amount, uint256 lockedClosing) internal {
         uint256 keep = _closeLocks(token, from, lockedClosing);
+        _move(token, from, to, amount, lockedClosing, keep);
+    }
+
+    /// @dev Moves a leg whose books `_closeLocks` already changed (`keep`: what it left locked).
+    /// `from` is always a party that committed to the deal (on-chain or by signature).
+    function _move(address token, address from, address to, uint256 amount, uint256 lockedClosing, uint256 keep)
+        internal
+    {
+        // slither-disable-next-line arbitrary-send-erc20
         IERC20(token).safeTransferFrom(from, to, amount);
         _restoreLocks(token, from, amount, lockedClosing, keep);
+    }
+
+    function _unbookLock(bytes32 id, Leg memory leg) private {
+        if (leg.lockedClosing == 0) return;
+        _legs().locked[leg.token][leg.from] -= leg.lockedClosing;
+        emit LegReleased(id, leg.from, leg.token, leg.lockedClosing);
     }
 
     /// @dev Removes `lockedClosing` from `owner`'s locked legs; returns what stays locked.
