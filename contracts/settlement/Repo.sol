@@ -233,11 +233,11 @@ contract Repo is IRepo, SettlementLegs {
         uint256 price = purchasePrice(terms);
         emit RepoOpened(id, price);
         bool lockReturn = r.flags & RETURN_LOCKED != 0;
-        if (lockReturn) _bookLock(id, terms.securityToken, terms.lender, terms.securityAmount);
+        uint256 returnLocks = lockReturn ? _bookLock(id, terms.securityToken, terms.lender, terms.securityAmount) : 0;
         (Leg memory securities, Leg memory cash) = _openingLegs(terms, r.flags, price);
         _exchange(securities, cash);
         // The lender holds the securities now: it locks them for their return.
-        if (lockReturn) _takeLock(terms.securityToken, terms.lender);
+        if (lockReturn) _takeLock(terms.securityToken, terms.lender, returnLocks);
     }
 
     /// @dev The flags of the caller's affirmation as a party.
@@ -278,9 +278,8 @@ contract Repo is IRepo, SettlementLegs {
 
     /// @dev Gives the lender its securities locked for their return, when they were.
     function _releaseReturn(bytes32 id, RepoTerms calldata terms, Record memory r) private {
-        Leg memory none;
-        Leg memory back = Leg(terms.securityToken, terms.lender, terms.borrower, 0, _returnLocked(terms, r), 0);
-        _releaseLegs(id, back, none);
+        if (r.flags & RETURN_LOCKED == 0) return;
+        _releaseLeg(id, Leg(terms.securityToken, terms.lender, terms.borrower, 0, terms.securityAmount, 0));
     }
 
     function _returnLocked(RepoTerms calldata terms, Record memory r) private pure returns (uint256) {

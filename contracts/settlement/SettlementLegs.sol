@@ -72,21 +72,22 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
 
     /// @dev Locks `amount` of `owner`'s `token` for deal `id` (see `_bookLock`, `_takeLock`).
     function _lock(bytes32 id, address token, address owner, uint256 amount) internal {
-        _bookLock(id, token, owner, amount);
-        _takeLock(token, owner);
+        _takeLock(token, owner, _bookLock(id, token, owner, amount));
     }
 
-    /// @dev Books a lock of `amount` of `owner`'s `token` for deal `id` (effects only).
-    function _bookLock(bytes32 id, address token, address owner, uint256 amount) internal {
-        _legs().locked[token][owner] += amount;
+    /// @dev Books a lock of `amount` of `owner`'s `token` for deal `id` (effects only); returns
+    /// the owner's booked locks in `token`.
+    function _bookLock(bytes32 id, address token, address owner, uint256 amount) internal returns (uint256 locked) {
+        LegsStorage storage $ = _legs();
+        locked = $.locked[token][owner] + amount;
+        $.locked[token][owner] = locked;
         emit LegLocked(id, owner, token, amount);
     }
 
-    /// @dev Makes the encumbrance on `owner`'s `token` cover its booked locks: units the owner
-    /// already encumbered to this contract count first, the rest is encumbered from the owner's
-    /// allowance. Reverts unless the encumbrance then covers every booked lock.
-    function _takeLock(address token, address owner) internal {
-        uint256 locked = _legs().locked[token][owner];
+    /// @dev Makes the encumbrance on `owner`'s `token` cover its booked locks (`locked`): units
+    /// the owner already encumbered to this contract count first, the rest is encumbered from the
+    /// owner's allowance. Reverts unless the encumbrance then covers them all.
+    function _takeLock(address token, address owner, uint256 locked) internal {
         (bool ok, uint256 held) = _encumbrance(token, owner);
         require(ok, SettlementLockUnsupported(token));
         if (held >= locked) return;
@@ -94,6 +95,12 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
         (ok, held) = _encumbrance(token, owner);
         // A token that answers `encumberFrom` without encumbering must not pass as a lock.
         require(ok && held >= locked, SettlementLockUnsupported(token));
+    }
+
+    /// @dev Gives one locked leg of deal `id` back to its owner (`lockedClosing` is the amount).
+    function _releaseLeg(bytes32 id, Leg memory leg) internal {
+        _unbookLock(id, leg);
+        IERC7246(leg.token).release(leg.from, leg.lockedClosing);
     }
 
     /// @dev Gives the locked legs `a` and `b` of deal `id` back to their owners (`lockedClosing`
