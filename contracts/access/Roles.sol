@@ -28,4 +28,7 @@ library Roles {
     bytes32 internal constant CLEARING_AGENT = keccak256("permledger.role.clearing-agent");
     /// @notice Posts collateral prices to the price feed.
     bytes32 internal constant PRICE_FEEDER = keccak256("permledger.role.price-feeder");
+    /// @notice A trading venue or clearing agent: proposes trades and repos between its members,
+    /// cancels what it proposed, and settles matched trades in netted batches.
+    bytes32 internal constant VENUE = keccak256("permledger.role.venue");
 }

@@ -2,13 +2,16 @@
 
 import permledger._keccak  # noqa: F401  (first: picks eth-hash's backend before any hashing)
 from permledger.drivers import (
+    DvPEscrow,
     EntitlementToken,
     IdentityRegistry,
     PermledgerAuthority,
+    Repo,
     Stablecoin,
     TransferCompliance,
 )
 from permledger.errors import (
+    BatchRejected,
     CashCheck,
     CashRejected,
     ConfigurationError,
@@ -16,17 +19,21 @@ from permledger.errors import (
     InvalidInput,
     LedgerError,
     PreCheckFailed,
+    SettlementRejected,
     TransferRestricted,
 )
 from permledger.ledger import Ledger, TokenSpec
+from permledger.settlement import RepoTerms, SettlementCode, Trade
 from permledger.types import CashSpec, InvestorClass, RestrictionCode, Role, Rule, investor_id
 
 __all__ = [
+    "BatchRejected",
     "CashCheck",
     "CashRejected",
     "CashSpec",
     "ConfigurationError",
     "ContractRevert",
+    "DvPEscrow",
     "EntitlementToken",
     "IdentityRegistry",
     "InvalidInput",
@@ -35,11 +42,16 @@ __all__ = [
     "LedgerError",
     "PermledgerAuthority",
     "PreCheckFailed",
+    "Repo",
+    "RepoTerms",
     "RestrictionCode",
     "Role",
     "Rule",
+    "SettlementCode",
+    "SettlementRejected",
     "Stablecoin",
     "TokenSpec",
+    "Trade",
     "TransferCompliance",
     "TransferRestricted",
     "investor_id",

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from permledger.bench_cash import measure_cash_gas
 from permledger.bench_harness import permledger_tps, web3_default_tps
+from permledger.bench_rules import every_rule_on
+from permledger.bench_settlement import measure_settlement_gas
 from permledger.chain import Receipt
 from permledger.drivers.base import artifact
 from permledger.ledger import Ledger, TokenSpec
@@ -47,18 +49,7 @@ def measure_gas() -> dict[str, int]:
     gas["registry.register_investor"] = onboard("alice").gas_used
     for name in ("bob", "carol", "dave", "erin", "frank"):
         onboard(name)
-    compliance.set_jurisdictions(token.address, [US], listed=True)
-    compliance.set_allowed_classes(token.address, InvestorClass.mask(*InvestorClass))
-    compliance.set_investor_limits(
-        token.address,
-        max_investors=1000,
-        max_balance_per_investor=10**12,
-        daily_limit_per_investor=10**12,
-    )
-    compliance.set_lockup_period(token.address, 30 * DAY)
-    compliance.set_circuit_breaker(token.address, share_bps=5000, window=DAY)
-
-    compliance.set_rules(token.address, EVERY_RULE)
+    every_rule_on(compliance, token)
     gas["token.mint"] = token.mint(accounts["alice"], 1_000_000, sender=issuer).gas_used
     token.mint(accounts["bob"], 1_000_000, sender=issuer)
     chain.advance_time(31 * DAY)  # past the lock-up of the new units
@@ -125,6 +116,7 @@ def run(
     results.setdefault("gas", {}).update(measure_gas())
     results["gas"].update(measure_cash_gas())
     results["gas"].update(measure_lifecycle_gas())
+    results["gas"].update(measure_settlement_gas())
     results.setdefault("harness", {}).update(measure_throughput())
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

@@ -1,8 +1,9 @@
 """`permledger demo`: a market's life on an in-process EVM, narrated.
 
 Onboards investors, issues entitlements, trades them, shows a transfer the rules reject (and
-that nothing was sent), a forced transfer, a lost-wallet recovery and a record date; then the lifecycle: a dividend, a vote,
-a redemption at NAV and a margin call with a liquidation.
+that nothing was sent), a forced transfer, a lost-wallet recovery and a record date; then
+settlement: DvP against the stablecoin (gross, signed, refused, netted) and a repo; then the
+lifecycle: a dividend, a vote, a redemption at NAV and a margin call with a liquidation.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from permledger.errors import TransferRestricted
 from permledger.ledger import Ledger
 from permledger.lifecycle_demo import lifecycle
 from permledger.local_chain import LocalChain
+from permledger.settlement_demo import settlement
 from permledger.types import EVERY_RULE, InvestorClass, investor_id
 
 DAY = 24 * 3600
@@ -120,6 +122,7 @@ def main(argv: Sequence[str] = ()) -> int:
     say(f"  dave lost {a['erin'].address}: its units moved to {a['frank'].address}")
     _balances(token, a, say)
 
+    settlement(ledger, ("alice", "bob", "dave"), say)
     lifecycle(ledger, ("alice", "bob", "dave"), say)
     return 0
 

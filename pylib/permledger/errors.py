@@ -17,6 +17,8 @@
      +-- PreCheckFailed(code, msg)  the chain's own views reject the action; nothing was sent
      |    +-- TransferRestricted    a transfer the token's rules reject (ERC-1404 code)
      |    +-- CashRejected          a stablecoin action its views reject for an account (CashCheck)
+     |    +-- SettlementRejected    a DvP or repo step the dry run rejects (state and each leg)
+     |    +-- BatchRejected         a netted batch the dry run rejects (trade, short parties)
      +-- ContractRevert             a transaction or call reverted with a decoded error
           +-- AccessError           roles (AccessControl*)
           +-- IdentityError         the identity registry (Identity*)
@@ -30,6 +32,8 @@
           +-- DisclosureError       disclosure documents (Disclosure*)
           +-- RedemptionError       fund redemptions at NAV (Redemption*)
           +-- CollateralError       collateral vault and price feed (Vault*, PriceFeed*)
+          +-- SettlementError       the DvP escrow and the repo contract (Settlement*)
+          |    +-- RepoError        repo remedies and terms (Repo*)
           +-- PanicError            Panic(uint256): an assertion or arithmetic fault
           +-- UnknownRevert         revert data no ABI explains
 
@@ -40,10 +44,13 @@ Each Solidity custom error has a class of the same name under its domain base;
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from permledger.binding import DecodedError
+
+if TYPE_CHECKING:
+    from permledger.settlement import LegCheck, Movement, NetPosition
 
 
 class LedgerError(Exception):
@@ -170,6 +177,58 @@ class CashRejected(PreCheckFailed):
         self.account = account
 
 
+class SettlementRejected(PreCheckFailed):
+    """A DvP or repo step the chain's dry run rejects: the deal's own state and each leg's reason.
+
+    `code` and `message` are the first failing verdict's; `state` and `legs` ("security",
+    "cash") hold them all.
+    """
+
+    def __init__(self, deal_id: bytes, *, state: LegCheck, legs: Mapping[str, LegCheck]) -> None:
+        first = next(check for check in (state, *legs.values()) if not check.ok)
+        verdicts = "".join(f"; {name} leg: {check}" for name, check in legs.items())
+        super().__init__(first.code, f"deal 0x{deal_id.hex()} rejected: state: {state}{verdicts}")
+        self.deal_id = deal_id
+        self.state = state
+        self.legs = dict(legs)
+
+    @property
+    def security(self) -> LegCheck | None:
+        """The security leg's verdict (None when the step was refused on the deal's state alone)."""
+        return self.legs.get("security")
+
+    @property
+    def cash(self) -> LegCheck | None:
+        """The cash leg's verdict (None when the step was refused on the deal's state alone)."""
+        return self.legs.get("cash")
+
+
+class BatchRejected(PreCheckFailed):
+    """A netted batch the chain's dry run rejects.
+
+    `trade_index` is the first trade that cannot settle (None when all can), `short` the net
+    positions the escrow cannot take, `blocked` the transfers a token's rules refuse.
+    """
+
+    def __init__(
+        self,
+        *,
+        state: LegCheck,
+        trade_index: int | None,
+        short: Sequence[NetPosition],
+        blocked: Sequence[Movement],
+    ) -> None:
+        first = state if not state.ok else (short or blocked)[0].check
+        parts = [] if state.ok else [f"trade #{trade_index}: {state}"]
+        parts += [f"{p.party} short of {p.token}: {p.check}" for p in short]
+        parts += [f"{m.source} -> {m.to} in {m.token}: {m.check}" for m in blocked]
+        super().__init__(first.code, "batch rejected: " + "; ".join(parts))
+        self.state = state
+        self.trade_index = trade_index
+        self.short = list(short)
+        self.blocked = list(blocked)
+
+
 class ContractRevert(LedgerError):
     """A transaction or call reverted; `arguments` are the decoded error arguments by name."""
 
@@ -237,6 +296,14 @@ class RedemptionError(ContractRevert):
 
 class CollateralError(ContractRevert):
     """The collateral vault or its price feed refused an operation."""
+
+
+class SettlementError(ContractRevert):
+    """The DvP escrow or the repo contract refused a step."""
+
+
+class RepoError(SettlementError):
+    """The repo contract refused a step specific to repos."""
 
 
 class PanicError(ContractRevert):
@@ -441,6 +508,74 @@ FailedCall = _error("FailedCall", UpgradeError, "A low-level call failed.")
 SafeCastOverflowedUintDowncast = _error(
     "SafeCastOverflowedUintDowncast", PanicError, "A value does not fit its type."
 )
+SafeCastOverflowedUintToInt = _error(
+    "SafeCastOverflowedUintToInt", PanicError, "An amount does not fit a signed net position."
+)
+InvalidShortString = _error("InvalidShortString", UpgradeError, "An EIP-712 name is malformed.")
+StringTooLong = _error("StringTooLong", UpgradeError, "An EIP-712 name is too long.")
+
+SettlementPartyZero = _error("SettlementPartyZero", SettlementError, "A party is address zero.")
+SettlementSelfDeal = _error(
+    "SettlementSelfDeal", SettlementError, "Both sides are the same account."
+)
+SettlementAmountZero = _error(
+    "SettlementAmountZero", SettlementError, "An amount, price or value is zero."
+)
+SettlementSameToken = _error(
+    "SettlementSameToken", SettlementError, "Security and cash are the same token."
+)
+SettlementTokenInvalid = _error(
+    "SettlementTokenInvalid", SettlementError, "A token address holds no contract."
+)
+SettlementDeadlinePassed = _error(
+    "SettlementDeadlinePassed", SettlementError, "The deal's deadline has passed."
+)
+SettlementDeadlineNotPassed = _error(
+    "SettlementDeadlineNotPassed", SettlementError, "The deal's deadline has not passed."
+)
+SettlementExists = _error(
+    "SettlementExists", SettlementError, "A deal with these terms exists already."
+)
+SettlementUnknown = _error("SettlementUnknown", SettlementError, "No deal with this id.")
+SettlementWrongStatus = _error(
+    "SettlementWrongStatus", SettlementError, "The deal's status does not allow this step."
+)
+SettlementNotParty = _error(
+    "SettlementNotParty", SettlementError, "The caller may not act on this deal."
+)
+SettlementAlreadyAffirmed = _error(
+    "SettlementAlreadyAffirmed", SettlementError, "The party affirmed already."
+)
+SettlementVenueCannotLock = _error(
+    "SettlementVenueCannotLock", SettlementError, "A venue holds nothing to lock."
+)
+SettlementLockUnsupported = _error(
+    "SettlementLockUnsupported", SettlementError, "The token cannot lock (no ERC-7246)."
+)
+SettlementNotAffirmed = _error(
+    "SettlementNotAffirmed", SettlementError, "A party has not affirmed the trade."
+)
+SettlementSignatureInvalid = _error(
+    "SettlementSignatureInvalid",
+    SettlementError,
+    "Not the party's affirmation of this trade on this chain and escrow.",
+)
+SettlementBatchEmpty = _error("SettlementBatchEmpty", SettlementError, "A batch without trades.")
+
+RepoHaircutInvalid = _error("RepoHaircutInvalid", RepoError, "The haircut is 100% or more.")
+RepoScheduleInvalid = _error(
+    "RepoScheduleInvalid", RepoError, "Maturity does not come after the opening deadline."
+)
+RepoNotDue = _error("RepoNotDue", RepoError, "The step is not due yet.")
+RepoReturnLockNotLender = _error(
+    "RepoReturnLockNotLender", RepoError, "Only the lender locks the return leg."
+)
+RepoRepaymentNotReady = _error(
+    "RepoRepaymentNotReady", RepoError, "The borrower's own repayment would fail."
+)
+RepoReturnNotLenderFault = _error(
+    "RepoReturnNotLenderFault", RepoError, "The return would succeed, or fails not by the lender."
+)
 
 ReentrancyGuardReentrantCall = _error(
     "ReentrancyGuardReentrantCall", CallError, "A guarded function was re-entered."
@@ -633,6 +768,8 @@ ERROR_CLASSES: dict[str, type[ContractRevert]] = {
         "DisclosureError",
         "RedemptionError",
         "CollateralError",
+        "SettlementError",
+        "RepoError",
         "PanicError",
         "UnknownRevert",
     }

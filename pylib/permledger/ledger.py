@@ -19,6 +19,7 @@ from permledger.deployment.manifest import Manifest
 from permledger.deployment.plan import (
     CASH,
     LIFECYCLE,
+    SETTLEMENT,
     TOKEN_PREFIX,
     system_plan,
     token_proxy,
@@ -34,8 +35,10 @@ from permledger.drivers.ballots import Ballots
 from permledger.drivers.collateral_vault import CollateralVault
 from permledger.drivers.disclosures import Disclosures
 from permledger.drivers.distributions import Distributions
+from permledger.drivers.dvp import DvPEscrow
 from permledger.drivers.price_feed import PriceFeed
 from permledger.drivers.redemptions import Redemptions
+from permledger.drivers.repo import Repo
 from permledger.errors import ConfigurationError, NodeUnreachable
 from permledger.local_chain import LocalChain
 from permledger.rpc_chain import NodeUnavailable, RpcChain, RpcSettings
@@ -65,6 +68,7 @@ class Ledger:
         sender: Account | None = None,
         cash: ChecksumAddress | None = None,
         lifecycle: Mapping[str, ChecksumAddress] | None = None,
+        settlement: Mapping[str, ChecksumAddress] | None = None,
     ) -> None:
         """Bind an already deployed system on `chain`.
 
@@ -85,6 +89,8 @@ class Ledger:
         self._cash = None if cash is None else Stablecoin(chain, cash, sender=sender)
         self.lifecycle = dict(lifecycle or {})
         """Lifecycle contracts by manifest name (see `permledger.deployment.plan.LIFECYCLE`)."""
+        self.settlement = dict(settlement or {})
+        """Settlement contracts by contract name (see `permledger.deployment.plan.SETTLEMENT`)."""
 
     @property
     def accounts(self) -> Mapping[str, Account]:
@@ -171,6 +177,29 @@ class Ledger:
             self.chain, self._lifecycle("PriceFeed"), sender=self.accounts.get("feeder")
         )
 
+    @property
+    def dvp(self) -> DvPEscrow:
+        """The DvP escrow (gross, signed and netted delivery versus payment).
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return DvPEscrow(self.chain, self._settlement("DvPEscrow"))
+
+    @property
+    def repo(self) -> Repo:
+        """The repo contract (opening and closing legs, remedies).
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return Repo(self.chain, self._settlement("Repo"))
+
+    def _settlement(self, name: str) -> ChecksumAddress:
+        if name not in self.settlement:
+            raise ConfigurationError(f"this ledger has no {name} contract")
+        return self.settlement[name]
+
     def _lifecycle(self, name: str) -> ChecksumAddress:
         if name not in self.lifecycle:
             raise ConfigurationError(f"this ledger has no {name} contract")
@@ -207,6 +236,11 @@ class Ledger:
             lifecycle={
                 contract: manifest.addresses()[name]
                 for name, contract in LIFECYCLE.items()
+                if name in manifest.addresses()
+            },
+            settlement={
+                contract: manifest.addresses()[name]
+                for name, contract in SETTLEMENT.items()
                 if name in manifest.addresses()
             },
         )

@@ -64,6 +64,7 @@ NAMED_ACCOUNTS = (
     "administrator",
     "clearing",
     "feeder",
+    "venue",
     "alice",
     "bob",
     "carol",

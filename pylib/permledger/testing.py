@@ -2,11 +2,11 @@
 
 Enable with ``-p permledger.testing`` (or ``pytest_plugins = ["permledger.testing"]``).
 Fixtures: ``ledger`` (a deployed system, reverted after each test), ``chain``, ``token``,
-``registry``, ``compliance``, ``authority``, ``cash`` (the stablecoin) and the named actors
-``deployer``, ``issuer``, ``agent``, ``officer`` (compliance officer), ``pauser``, ``upgrader``,
-``master_minter``, ``minter`` (may mint on the stablecoin), ``blacklister``, ``rescuer``,
-``alice``, ``bob``, ``carol``, ``dave``; ``anvil_node``, a fresh anvil process per test (stopped
-by its pid).
+``registry``, ``compliance``, ``authority``, ``cash`` (the stablecoin), ``dvp`` and ``repo``
+(the settlement contracts) and the named actors ``deployer``, ``issuer``, ``agent``, ``officer``
+(compliance officer), ``pauser``, ``upgrader``, ``venue``, ``master_minter``, ``minter`` (may mint
+on the stablecoin), ``blacklister``, ``rescuer``, ``alice``, ``bob``, ``carol``, ``dave``;
+``anvil_node``, a fresh anvil process per test (stopped by its pid).
 
 ``--backend anvil`` runs the same tests against an anvil node over JSON-RPC instead of the
 in-process EVM: one anvil per session, each test isolated by ``evm_snapshot``/``evm_revert``.
@@ -27,6 +27,8 @@ from permledger.drivers import (
     Stablecoin,
     TransferCompliance,
 )
+from permledger.drivers.dvp import DvPEscrow
+from permledger.drivers.repo import Repo
 from permledger.ledger import Ledger, deploy_system
 from permledger.local_chain import LocalChain
 from permledger.types import TokenSpec
@@ -110,6 +112,18 @@ def cash(ledger: Ledger) -> Stablecoin:
     return ledger.cash
 
 
+@pytest.fixture
+def dvp(ledger: Ledger) -> DvPEscrow:
+    """The DvP escrow."""
+    return ledger.dvp
+
+
+@pytest.fixture
+def repo(ledger: Ledger) -> Repo:
+    """The repo contract."""
+    return ledger.repo
+
+
 def _actor(name: str) -> object:
     @pytest.fixture(name="officer" if name == "compliance" else name)
     def fixture(ledger: Ledger) -> Account:
@@ -125,6 +139,7 @@ agent = _actor("agent")
 officer = _actor("compliance")
 pauser = _actor("pauser")
 upgrader = _actor("upgrader")
+venue = _actor("venue")
 master_minter = _actor("master_minter")
 minter = _actor("minter")
 blacklister = _actor("blacklister")

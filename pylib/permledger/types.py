@@ -23,6 +23,7 @@ class Role(bytes, enum.Enum):
     NAV_ADMINISTRATOR = keccak(text="permledger.role.nav-administrator")
     CLEARING_AGENT = keccak(text="permledger.role.clearing-agent")
     PRICE_FEEDER = keccak(text="permledger.role.price-feeder")
+    VENUE = keccak(text="permledger.role.venue")
 
 
 class InvestorClass(enum.IntEnum):

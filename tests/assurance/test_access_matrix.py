@@ -69,6 +69,31 @@ MINTER = Gate(frozenset(), lambda _, caller: ("CashNotMinter", {"account": calle
 
 UPGRADE = {"upgradeToAndCall(address,bytes)": role(Role.UPGRADER)}
 
+TRADE = "(address,address,address,uint256,address,uint256,uint40,bytes32)"
+REPO_TERMS = (
+    "(address,address,address,uint256,address,uint256,uint16,uint256,uint40,uint40,uint40,bytes32)"
+)
+
+
+def not_party(contract: str, id_view: str, terms: str) -> Gate:
+    """Only a party of the deal (or a venue, or the venue that proposed it): everyone else is told
+    it is not one, for the placeholder deal's id."""
+
+    def refusal(ledger: Ledger, caller: Account) -> tuple[str, dict[str, Any]]:
+        abi = json.loads(
+            resources.files("permledger.artifacts").joinpath(f"{contract}.json").read_text()
+        )["abi"]
+        view = AbiFunction.from_abi(next(e for e in abi if e.get("name") == id_view))
+        target = MATRIX[contract][0](ledger)
+        output = ledger.chain.call(target, view.encode([placeholder(terms, ledger)]))
+        return "SettlementNotParty", {"id": view.decode(output), "caller": caller.address}
+
+    return Gate(frozenset(), refusal)
+
+
+DVP_PARTY = not_party("DvPEscrow", "tradeId", TRADE)
+REPO_PARTY = not_party("Repo", "repoId", REPO_TERMS)
+
 MATRIX: Mapping[str, tuple[Callable[[Ledger], str], Mapping[str, Gate]]] = {
     "PermledgerAuthority": (
         lambda ledger: ledger.authority.address,
@@ -197,6 +222,37 @@ MATRIX: Mapping[str, tuple[Callable[[Ledger], str], Mapping[str, Gate]]] = {
             "cure(address)": ANYONE,
             "marginCall(address)": role(Role.CLEARING_AGENT),
             "liquidate(address,address,uint256,address)": role(Role.CLEARING_AGENT),
+            **UPGRADE,
+        },
+    ),
+    "DvPEscrow": (
+        lambda ledger: ledger.dvp.address,
+        {
+            "initialize(address)": ONCE,
+            f"propose({TRADE},bool)": DVP_PARTY,
+            f"affirm({TRADE},bool)": DVP_PARTY,
+            f"cancel({TRADE})": DVP_PARTY,
+            # Both parties consented (on-chain or signed): anyone may carry out the settlement.
+            f"settle({TRADE})": ANYONE,
+            f"settleWithAffirmations({TRADE},bytes,bytes)": ANYONE,
+            f"expire({TRADE})": ANYONE,
+            "releaseExcess(address)": ANYONE,
+            f"settleBatch({TRADE}[])": role(Role.VENUE),
+            **UPGRADE,
+        },
+    ),
+    "Repo": (
+        lambda ledger: ledger.repo.address,
+        {
+            "initialize(address)": ONCE,
+            f"propose({REPO_TERMS},bool,bool)": REPO_PARTY,
+            f"affirm({REPO_TERMS},bool,bool)": REPO_PARTY,
+            f"close({REPO_TERMS})": REPO_PARTY,
+            f"claimSecurities({REPO_TERMS})": REPO_PARTY,
+            f"declareLenderDefault({REPO_TERMS})": REPO_PARTY,
+            f"cancel({REPO_TERMS})": REPO_PARTY,
+            f"expire({REPO_TERMS})": ANYONE,
+            "releaseExcess(address)": ANYONE,
             **UPGRADE,
         },
     ),

@@ -15,7 +15,7 @@ from tests.deployment.conftest import ANVIL_ADDRESS, HOLDERS, Deploy
 from permledger import errors
 from permledger.anvil import AnvilNode, dev_account
 from permledger.deployment.config import load_config
-from permledger.deployment.plan import LIFECYCLE, system_plan
+from permledger.deployment.plan import LIFECYCLE, SETTLEMENT, system_plan
 from permledger.drivers import EntitlementToken, PermledgerAuthority
 from permledger.ledger import Ledger
 from permledger.rpc_chain import RpcChain
@@ -48,6 +48,7 @@ def test_deploy_records_each_contract_and_hands_every_role_over(
         "token.BOND",
         "stablecoin_implementation",
         "stablecoin",
+        *(f"{name}{suffix}" for name in SETTLEMENT for suffix in ("_implementation", "")),
         *(f"{name}{suffix}" for name in LIFECYCLE for suffix in ("_implementation", "")),
     ]
     # One transaction per step, contracts at the addresses their nonces give: nothing twice.

@@ -20,6 +20,7 @@ A config file is TOML::
     master_minter = "0x..."             # configures the stablecoin's minters
     blacklister = "0x..."
     rescuer = "0x..."
+    venue = "0x..."                     # proposes trades and repos, settles netted batches
 
     [[tokens]]                          # one table per token to deploy
     name = "Acme Corp Class A Shares"
@@ -75,6 +76,7 @@ DEV_ROLE_HOLDERS: Mapping[Role, str] = {
     Role.NAV_ADMINISTRATOR: "administrator",
     Role.CLEARING_AGENT: "clearing",
     Role.PRICE_FEEDER: "feeder",
+    Role.VENUE: "venue",
 }
 """Which named development account holds each role: one duty per key."""
 
@@ -90,6 +92,7 @@ _ROLE_KEYS: Mapping[str, Role] = {
     "nav_administrator": Role.NAV_ADMINISTRATOR,
     "clearing_agent": Role.CLEARING_AGENT,
     "price_feeder": Role.PRICE_FEEDER,
+    "venue": Role.VENUE,
 }
 
 Holder = ChecksumAddress | str

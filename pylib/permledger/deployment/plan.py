@@ -245,6 +245,21 @@ def cash_layer(config: SystemConfig) -> list[Step]:
     ]
 
 
+SETTLEMENT: Mapping[str, str] = {"dvp_escrow": "DvPEscrow", "repo": "Repo"}
+"""Manifest name -> contract of each settlement proxy, in deployment order."""
+
+
+def settlement_layer(config: SystemConfig) -> list[Step]:
+    """The DvP escrow and the repo contract, each behind its proxy (they hold no role)."""
+    steps: list[Step] = []
+    for name, contract in SETTLEMENT.items():
+        steps.append(DeployContract(f"{name}_implementation", contract))
+        steps.append(
+            DeployProxy(name, contract, f"{name}_implementation", args=(Ref("authority"),))
+        )
+    return steps
+
+
 LIFECYCLE: Mapping[str, str] = {
     "distributions": "Distributions",
     "ballots": "Ballots",
@@ -287,7 +302,7 @@ def lifecycle_layer(config: SystemConfig) -> list[Step]:
     return steps
 
 
-LAYERS: tuple[Layer, ...] = (core_layer, cash_layer, lifecycle_layer)
+LAYERS: tuple[Layer, ...] = (core_layer, cash_layer, settlement_layer, lifecycle_layer)
 """Every layer's steps, in deployment order (later layers may `Ref` earlier contracts)."""
 
 
