@@ -95,6 +95,9 @@ ACTORS = (
     ["holder"] * 4 + ["agent"] * 2 + ["issuer"] * 2 + ["officer"] * 2 + ["pauser", "time", "audit"]
 )
 """Who acts in a step, by weight: mostly units moving."""
+record_offsets = st.integers(-2, 3) | st.integers(0, 3 * DAY)
+"""Seconds from now to a record date: a few (it falls on a following step's block), or days;
+in the past it is refused."""
 durations = st.integers(1, HOUR) | st.integers(HOUR, 3 * DAY) | st.integers(10 * DAY, 40 * DAY)
 
 
@@ -141,25 +144,46 @@ class LedgerMachine(RuleBasedStateMachine):
         self.outcomes[f"{name}: {outcome}"] += 1
         assert actual == expected, f"{name}: chain {actual}, model {expected}"
 
-    def draw_wallet(self, data: st.DataObject, prefer: Callable[[str], bool]) -> str:
-        """A wallet of the pool, more often one that `prefer`s."""
-        preferred = [a.address for a in self.accounts if prefer(a.address)]
-        return data.draw(st.sampled_from(preferred * 3 + [a.address for a in self.accounts]))
+    # hypothesis draws the first entries of a list most often: the lists below put the
+    # likeliest useful choice first.
+
+    def draw_wallet(
+        self, data: st.DataObject, prefer: Callable[[str], bool], *, other_than: str = ZERO
+    ) -> str:
+        """A wallet of the pool: mostly one that `prefer`s (the richest first) other than
+        `other_than`, sometimes any.
+        """
+        preferred = [
+            a.address for a in self.accounts if a.address != other_than and prefer(a.address)
+        ]
+        preferred.sort(key=self.token.balance, reverse=True)
+        if preferred and data.draw(st.sampled_from([True, True, True, False])):
+            return data.draw(st.sampled_from(preferred))
+        return data.draw(st.sampled_from([a.address for a in self.accounts]))
 
     def draw_holder(self, data: st.DataObject) -> str:
-        """A wallet, more often one that holds units."""
+        """A wallet, mostly one that holds units."""
         return self.draw_wallet(data, lambda w: self.token.balance(w) > 0)
 
-    def draw_registered(self, data: st.DataObject) -> str:
-        """A wallet, more often a registered one."""
-        return self.draw_wallet(data, self.model.registry.is_registered)
+    def draw_registered(self, data: st.DataObject, *, other_than: str = ZERO) -> str:
+        """A wallet, mostly a registered one other than `other_than`."""
+        return self.draw_wallet(data, self.model.registry.is_registered, other_than=other_than)
 
     def draw_amount(self, data: st.DataObject, wallet: str) -> int:
         """An amount where the wallet's rules change, or any amount up to its balance."""
         h = self.token.holding(wallet)
-        edges = {0, 1, h.balance, h.balance + 1, h.balance - h.frozen}
-        edges.add(self.token.transferable(wallet, self.now))
-        return data.draw(st.sampled_from(sorted(edges)) | st.integers(0, max(h.balance, 10)))
+        transferable = self.token.transferable(wallet, self.now)
+        edges = [
+            transferable,
+            h.balance,
+            h.balance - h.frozen,
+            1,
+            transferable + 1,
+            h.balance + 1,
+            0,
+        ]
+        choices = st.sampled_from(list(dict.fromkeys(edges)))
+        return data.draw(choices | st.integers(0, max(h.balance, 10)))
 
     def account(self, wallet: str) -> Account:
         """The pool account of a wallet, to sign with."""
@@ -233,9 +257,8 @@ class LedgerMachine(RuleBasedStateMachine):
         """Issue units, burn units, or schedule a record date."""
         which = data.draw(st.sampled_from(["issue", "cancel", "record date"]))
         if which == "record date" and len(self.token.record_dates) < MAX_RECORD_DATES:
-            self.schedule_record_date(
-                self.now + data.draw(st.integers(-2, 0) | st.integers(0, 3 * DAY))
-            )
+            # A few seconds ahead, the record date falls on the block of a following step.
+            self.schedule_record_date(self.now + data.draw(record_offsets))
         elif which == "cancel":
             self.cancel(data)
         else:
@@ -249,7 +272,8 @@ class LedgerMachine(RuleBasedStateMachine):
         if which == "allowance":
             self.spend_allowance(data)
             return
-        sender, receiver = self.draw_holder(data), self.draw_registered(data)
+        sender = self.draw_holder(data)
+        receiver = self.draw_registered(data, other_than=sender)
         amount = self.draw_amount(data, sender)
         if not self._transfer_hits_known_bug(sender, receiver, amount):
             self.transfer(sender, receiver, amount, unchecked=which == "unchecked")
@@ -260,10 +284,18 @@ class LedgerMachine(RuleBasedStateMachine):
         if which == "recover":
             self.recover(data)
             return
-        wallet = self.draw_holder(data)
         if which == "force":
-            self.forced_transfer(wallet, self.draw_registered(data), self.draw_amount(data, wallet))
+            # Forcing frozen units out of a wallet must release them: lean towards such wallets.
+            frozen = [a.address for a in self.accounts if self.token.holding(a.address).frozen]
+            wallet = (
+                data.draw(st.sampled_from(frozen))
+                if frozen and data.draw(st.booleans())
+                else self.draw_holder(data)
+            )
+            receiver = self.draw_registered(data, other_than=wallet)
+            self.forced_transfer(wallet, receiver, self.draw_amount(data, wallet))
         else:
+            wallet = self.draw_holder(data)
             self.set_frozen_tokens(wallet, self.draw_amount(data, wallet))
 
     def pauser_acts(self, data: st.DataObject) -> None:
@@ -364,7 +396,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def spend_allowance(self, data: st.DataObject) -> None:
         """Approve a spender (or keep the allowance it has), which then moves the units."""
-        owner, receiver = self.draw_holder(data), self.draw_registered(data)
+        owner = self.draw_holder(data)
+        receiver = self.draw_registered(data, other_than=owner)
         amount = self.draw_amount(data, owner)
         spender = data.draw(st.sampled_from(self.accounts)).address
         if self._transfer_hits_known_bug(owner, receiver, amount):
