@@ -148,15 +148,20 @@ class LedgerMachine(RuleBasedStateMachine):
     # likeliest useful choice first.
 
     def draw_wallet(
-        self, data: st.DataObject, prefer: Callable[[str], bool], *, other_than: str = ZERO
+        self,
+        data: st.DataObject,
+        prefer: Callable[[str], bool],
+        *,
+        other_than: str = ZERO,
+        first: Callable[[str], int] | None = None,
     ) -> str:
-        """A wallet of the pool: mostly one that `prefer`s (the richest first) other than
-        `other_than`, sometimes any.
+        """A wallet of the pool: mostly one that `prefer`s other than `other_than`, the highest
+        `first` (by default the richest) first; sometimes any.
         """
         preferred = [
             a.address for a in self.accounts if a.address != other_than and prefer(a.address)
         ]
-        preferred.sort(key=self.token.balance, reverse=True)
+        preferred.sort(key=first or self.token.balance, reverse=True)
         if preferred and data.draw(st.sampled_from([True, True, True, False])):
             return data.draw(st.sampled_from(preferred))
         return data.draw(st.sampled_from([a.address for a in self.accounts]))
@@ -429,7 +434,8 @@ class LedgerMachine(RuleBasedStateMachine):
             investor = registry.investor_of(wallet)
             return investor is not None and any(w != wallet for w in investor.wallets)
 
-        lost = self.draw_wallet(data, has_sibling)
+        # Wallets with frozen units first: recovery must carry them over.
+        lost = self.draw_wallet(data, has_sibling, first=lambda w: self.token.holding(w).frozen)
         owner = registry.owner.get(lost)
         new = self.draw_wallet(data, lambda w: w != lost and registry.owner.get(w) == owner)
         if known_bugs.recovery_merges_locks(self.token, lost, new, self.now):
