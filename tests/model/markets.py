@@ -218,7 +218,10 @@ def scenarios(draw: st.DrawFn, focus: Code) -> Scenario:
         max_balance=draw(drawn["max_balance"]),
         daily_limit=draw(drawn["daily_limit"]),
         lockup_period=draw(st.integers(lockup_low, 20 * DAY)),
-        breaker_share_bps=draw(st.integers(1, 10_000)),
+        # Round shares make the breaker's threshold an exact amount now and then.
+        breaker_share_bps=draw(
+            st.sampled_from([2_500, 5_000, 7_500, 10_000]) | st.integers(1, 10_000)
+        ),
         breaker_window=draw(st.integers(1, 2 * DAY)),
     )
     outsider_sends = focus == Code.SENDER_NOT_REGISTERED and not sender.wallets[0].retired
