@@ -79,6 +79,9 @@ class Scenario:
     investors: tuple[InvestorSpec, ...]
     rules: RuleSpec
     paused: bool
+    """Paused by the pauser before the transfers."""
+    breaker: bool
+    """The first transfer moves the circuit breaker's threshold amount, or one unit more."""
     elapsed: int
     first_sender: str
     """"wallet" (the sender investor's first wallet) or "outsider" (a never registered one)."""
@@ -158,6 +161,10 @@ def scenarios(draw: st.DrawFn, focus: Code) -> Scenario:
         elapsed = max(elapsed, 2 * HOUR)
     switchable = [r for r in Rule if not r & JURISDICTION_MODES]
     rules = sum(draw(st.sets(st.sampled_from(switchable), max_size=2)), FOCUS_RULES.get(focus, 0))
+    # A token is paused by its pauser, or by the circuit breaker tripping on the first transfer.
+    breaker = focus == Code.TOKEN_PAUSED and draw(st.booleans())
+    if breaker:
+        rules |= Rule.CIRCUIT_BREAKER
     jurisdiction_focus = focus in (
         Code.SENDER_JURISDICTION_NOT_ALLOWED,
         Code.RECEIVER_JURISDICTION_NOT_ALLOWED,
@@ -236,7 +243,8 @@ def scenarios(draw: st.DrawFn, focus: Code) -> Scenario:
         focus=focus,
         investors=tuple(investors),
         rules=spec,
-        paused=focus == Code.TOKEN_PAUSED,
+        paused=focus == Code.TOKEN_PAUSED and not breaker,
+        breaker=breaker,
         elapsed=elapsed,
         first_sender="outsider" if outsider_sends else "wallet",
         first_receiver=first_receiver,

@@ -54,15 +54,33 @@ def boundary_amounts(token: Token, sender: str, receiver: str, now: int) -> list
     sending = token.registry.owner.get(sender)
     if sending is not None:
         edges.append(s.daily_limit - token.sent_on(sending, now))
-    # The largest amount that leaves the circuit breaker closed (its window may have restarted).
-    moved = token.window_moved if now < token.window_start + s.breaker_window else 0
-    edges.append(token.supply() * s.breaker_share_bps // 10_000 - moved)
+    edges.append(breaker_headroom(token, now))
     amounts = {e + d for e in edges for d in (0, 1)}
     return sorted(
         a
         for a in amounts
         if a >= 0 and not known_bugs.zero_amount_at_investor_cap(token, sender, receiver, a)
     )
+
+
+def breaker_headroom(token: Token, now: int) -> int:
+    """The most a transfer between investors can move without tripping the circuit breaker."""
+    s = token.settings
+    moved = token.window_moved if now < token.window_start + s.breaker_window else 0
+    return token.supply() * s.breaker_share_bps // 10_000 - moved
+
+
+def boundary_times(token: Token, sender: str, receiver: str, now: int) -> list[int]:
+    """The coming seconds at which a rule's answer for the pair changes (a KYC expires, a
+    lock-up ends, a UTC day or a breaker window begins), each with the second before.
+    """
+    times = [now - now % DAY + DAY, token.window_start + token.settings.breaker_window]
+    times += [lot.until for lot in token.holding(sender).live_lots(now)]
+    for wallet in (sender, receiver):
+        investor = token.registry.investor_of(wallet)
+        if investor:
+            times.append(investor.kyc_expiry)
+    return sorted({t - d for t in times for d in (1, 0) if t - d >= now})
 
 
 ORDINARY = ("transfer", "unchecked", "transfer_from")
@@ -296,6 +314,7 @@ class Example:
                 spender,
                 allowance,
             )
+            code = model.restriction(sender.address, receiver, amount, m.now)  # a second later
             expected = (
                 restricted(code)
                 if code
@@ -357,19 +376,33 @@ def test_chain_agrees_with_model_on_generated_markets(market: Market, focus: Cod
                 receiver = data.draw(
                     st.sampled_from([*(p.address for p in parties), ZERO]), label="receiver"
                 )
+            # Now and then the move falls on the second a rule's answer changes, or the one before.
+            times = boundary_times(model, sender.address, receiver, market.now)
+            if times and data.draw(st.sampled_from([False, False, True]), label="on a boundary"):
+                second = data.draw(st.sampled_from(times), label="second")
+                if second > market.now:
+                    market.chain.set_time(second)
             amounts, codes = example.probe(sender, receiver)
             probed.update(codes)
-            amount = data.draw(
-                st.sampled_from(amounts) | st.integers(0, model.balance(sender.address) + 10),
-                label="amount",
-            )
-            method = data.draw(st.sampled_from(METHODS), label="method")
+            if scenario.breaker and not n:
+                headroom = max(breaker_headroom(model, market.now), 0)
+                amount = data.draw(st.sampled_from([headroom + 1, headroom]), label="amount")
+                method = data.draw(st.sampled_from(ORDINARY), label="method")
+            else:
+                amount = data.draw(
+                    st.sampled_from(amounts) | st.integers(0, model.balance(sender.address) + 10),
+                    label="amount",
+                )
+                method = data.draw(st.sampled_from(METHODS), label="method")
             allowance = data.draw(
                 st.sampled_from([amount, max(amount - 1, 0), UNLIMITED_ALLOWANCE]),
                 label="allowance",
             )
             if method == "recover":
-                # Mostly onto another wallet of the same investor, which is what recovery is for.
+                # Mostly a wallet with frozen units (they must move too), onto another wallet of
+                # the same investor, which is what recovery is for.
+                frozen = sorted(example.wallets, key=lambda a: -model.holding(a.address).frozen)
+                sender = data.draw(st.sampled_from([*frozen[:1], sender]), label="lost wallet")
                 investor = model.registry.investor_of(sender.address)
                 siblings = [w for w in investor.wallets if w != sender.address] if investor else []
                 receiver = data.draw(st.sampled_from([*siblings, receiver]), label="new wallet")
