@@ -144,7 +144,8 @@ def _investor(draw: st.DrawFn, *, role: int, focus: Code, elapsed: int, avoid: i
         kyc_ttl = draw(st.integers(HOUR, 60 * DAY))
     frozen_focus = {SENDER: Code.SENDER_FROZEN, RECEIVER: Code.RECEIVER_FROZEN}.get(role)
     frozen = focus == frozen_focus if frozen_focus is not None else draw(_rarely())
-    count = draw(st.integers(1, 2))
+    # The sender's investor mostly has a second wallet: moves within an investor, recoveries.
+    count = draw(st.sampled_from([2, 1] if role == SENDER else [1, 2]))
     wallets = tuple(draw(_wallet(role=role, first=k == 0, focus=focus)) for k in range(count))
     return InvestorSpec(country, investor_class, kyc_ttl, frozen, wallets)
 

@@ -366,7 +366,7 @@ def test_chain_agrees_with_model_on_generated_markets(market: Market, focus: Cod
         model = example.model.token
         parties = [*example.wallets, example.outsider]
         sender, receiver = first_pair(example, scenario)
-        for n in range(data.draw(st.integers(1, 3), label="transfers")):
+        for n in range(data.draw(st.sampled_from([2, 3, 1]), label="transfers")):
             if n:
                 market.chain.advance_time(data.draw(st.integers(0, DAY // 2), label="time passing"))
             # Later transfers repeat the first pair (a day's volume, a breaker window, a lock-up
@@ -389,9 +389,9 @@ def test_chain_agrees_with_model_on_generated_markets(market: Market, focus: Cod
                 amount = data.draw(st.sampled_from([headroom + 1, headroom]), label="amount")
                 method = data.draw(st.sampled_from(ORDINARY), label="method")
             else:
-                # Half the time an amount the rules allow, so that state builds up (a day's
-                # volume, the investor count) for the moves after it.
-                allowed = [a for a, code in zip(amounts, codes, strict=True) if not code]
+                # Often the largest amount the rules allow (hypothesis favours the first entry),
+                # so that state builds up (a day's volume, the investor count) for later moves.
+                allowed = [a for a, code in zip(amounts, codes, strict=True) if not code][::-1]
                 any_amount = st.integers(0, model.balance(sender.address) + 10)
                 amount = data.draw(
                     st.sampled_from(allowed or amounts) | st.sampled_from(amounts) | any_amount,
