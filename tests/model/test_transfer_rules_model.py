@@ -357,7 +357,7 @@ def first_pair(example: Example, scenario: Scenario) -> tuple[Account, str]:
 def test_chain_agrees_with_model_on_generated_markets(market: Market, focus: Code) -> None:
     probed: Counter[Code] = Counter()
 
-    @settings(max_examples=budget(ci=5, deep=200))
+    @settings(max_examples=budget(ci=4, deep=200))
     @given(scenario=scenarios(focus), data=st.data())
     def check(scenario: Scenario, data: st.DataObject) -> None:
         example = Example(market)
