@@ -294,11 +294,8 @@ class LedgerMachine(RuleBasedStateMachine):
         if which == "force":
             # Forcing frozen units out of a wallet must release them: lean towards such wallets.
             frozen = [a.address for a in self.accounts if self.token.holding(a.address).frozen]
-            wallet = (
-                data.draw(st.sampled_from(frozen))
-                if frozen and data.draw(st.booleans())
-                else self.draw_holder(data)
-            )
+            lean = bool(frozen) and data.draw(st.booleans())
+            wallet = data.draw(st.sampled_from(frozen)) if lean else self.draw_holder(data)
             receiver = self.draw_registered(data, other_than=wallet)
             self.forced_transfer(wallet, receiver, self.draw_amount(data, wallet))
         else:

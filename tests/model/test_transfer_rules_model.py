@@ -277,7 +277,7 @@ class Example:
         return amounts, expected
 
     def move(
-        self, sender: Account, receiver: str, amount: int, method: str, allowance: int
+        self, data: st.DataObject, method: str, sender: Account, receiver: str, amount: int
     ) -> None:
         """One transfer through the SDK, as the model predicts; or, with the same parties, an
         issue to the receiver, a transfer the agent forces, or a recovery of the sender's wallet.
@@ -308,6 +308,10 @@ class Example:
             self.agree(expected, token.using(sender).transfer_unchecked, receiver, amount)
         else:
             spender = self.spender
+            allowance = data.draw(
+                st.sampled_from([amount, max(amount - 1, 0), UNLIMITED_ALLOWANCE]),
+                label="allowance",
+            )
             self.agree(
                 model.approve(sender.address, spender.address, allowance, m.now),
                 token.using(sender).approve,
@@ -321,6 +325,67 @@ class Example:
                 else model.transfer_from(spender.address, sender.address, receiver, amount, m.now)
             )
             self.agree(expected, token.using(spender).transfer_from, sender, receiver, amount)
+
+    def next_pair(self, data: st.DataObject, sender: Account, receiver: str) -> tuple[Account, str]:
+        """After some time, the same pair again (a day's volume, a breaker window, a lock-up
+        running out) or a new one.
+        """
+        self.market.chain.advance_time(data.draw(st.integers(0, DAY // 2), label="time passing"))
+        if not data.draw(st.sampled_from([False, False, True]), label="new pair"):
+            return sender, receiver
+        parties = [*self.wallets, self.outsider]
+        sender = data.draw(st.sampled_from(parties), label="sender")
+        receivers = [*(p.address for p in parties), ZERO]
+        return sender, data.draw(st.sampled_from(receivers), label="receiver")
+
+    def maybe_to_a_boundary(self, data: st.DataObject, sender: Account, receiver: str) -> None:
+        """Now and then, move the clock to a second a rule's answer for the pair changes, or the
+        one before.
+        """
+        times = boundary_times(self.model.token, sender.address, receiver, self.market.now)
+        if bool(times) and data.draw(st.booleans(), label="on a boundary"):
+            second = data.draw(st.sampled_from(times), label="second")
+            if second > self.market.now:
+                self.market.chain.set_time(second)
+
+    def draw_move(
+        self,
+        data: st.DataObject,
+        sender: Account,
+        amounts: list[int],
+        codes: list[Code],
+        *,
+        trip: bool,
+    ) -> tuple[str, int]:
+        """A method and an amount: with `trip`, an ordinary transfer of the circuit breaker's
+        threshold or one unit more; else often the largest amount the rules allow (hypothesis
+        favours the first entry), so that state builds up (a day's volume, the investor count).
+        """
+        model = self.model.token
+        if trip:
+            headroom = max(breaker_headroom(model, self.market.now), 0)
+            amount = data.draw(st.sampled_from([headroom + 1, headroom]), label="amount")
+            return data.draw(st.sampled_from(ORDINARY), label="method"), amount
+        allowed = [a for a, code in zip(amounts, codes, strict=True) if not code][::-1]
+        any_amount = st.integers(0, model.balance(sender.address) + 10)
+        amount = data.draw(
+            st.sampled_from(allowed or amounts) | st.sampled_from(amounts) | any_amount,
+            label="amount",
+        )
+        return data.draw(st.sampled_from(METHODS), label="method"), amount
+
+    def recovery_pair(
+        self, data: st.DataObject, sender: Account, receiver: str
+    ) -> tuple[Account, str]:
+        """Mostly the wallet with the most frozen units (they must move too), onto another wallet
+        of its investor, which is what recovery is for.
+        """
+        model = self.model.token
+        frozen = sorted(self.wallets, key=lambda a: -model.holding(a.address).frozen)
+        lost = data.draw(st.sampled_from([*frozen[:1], sender]), label="lost wallet")
+        investor = model.registry.investor_of(lost.address)
+        siblings = [w for w in investor.wallets if w != lost.address] if investor else []
+        return lost, data.draw(st.sampled_from([*siblings, receiver]), label="new wallet")
 
     def check_state(self, *touched: str) -> None:
         """Supply, investor count and pause agree, and the touched wallets' balances, frozen and
@@ -363,58 +428,23 @@ def test_chain_agrees_with_model_on_generated_markets(market: Market, focus: Cod
         example = Example(market)
         example.build(scenario)
         market.chain.advance_time(scenario.elapsed)
-        model = example.model.token
-        parties = [*example.wallets, example.outsider]
         sender, receiver = first_pair(example, scenario)
         for n in range(data.draw(st.sampled_from([2, 3, 1]), label="transfers")):
             if n:
-                market.chain.advance_time(data.draw(st.integers(0, DAY // 2), label="time passing"))
-            # Later transfers repeat the first pair (a day's volume, a breaker window, a lock-up
-            # running out) or draw a new one.
-            if n and data.draw(st.sampled_from([False, False, True]), label="new pair"):
-                sender = data.draw(st.sampled_from(parties), label="sender")
-                receiver = data.draw(
-                    st.sampled_from([*(p.address for p in parties), ZERO]), label="receiver"
-                )
-            # Now and then the move falls on the second a rule's answer changes, or the one before.
-            times = boundary_times(model, sender.address, receiver, market.now)
-            if times and data.draw(st.booleans(), label="on a boundary"):
-                second = data.draw(st.sampled_from(times), label="second")
-                if second > market.now:
-                    market.chain.set_time(second)
+                sender, receiver = example.next_pair(data, sender, receiver)
+            example.maybe_to_a_boundary(data, sender, receiver)
             amounts, codes = example.probe(sender, receiver)
             probed.update(codes)
-            if scenario.breaker and not n:
-                headroom = max(breaker_headroom(model, market.now), 0)
-                amount = data.draw(st.sampled_from([headroom + 1, headroom]), label="amount")
-                method = data.draw(st.sampled_from(ORDINARY), label="method")
-            else:
-                # Often the largest amount the rules allow (hypothesis favours the first entry),
-                # so that state builds up (a day's volume, the investor count) for later moves.
-                allowed = [a for a, code in zip(amounts, codes, strict=True) if not code][::-1]
-                any_amount = st.integers(0, model.balance(sender.address) + 10)
-                amount = data.draw(
-                    st.sampled_from(allowed or amounts) | st.sampled_from(amounts) | any_amount,
-                    label="amount",
-                )
-                method = data.draw(st.sampled_from(METHODS), label="method")
-            allowance = data.draw(
-                st.sampled_from([amount, max(amount - 1, 0), UNLIMITED_ALLOWANCE]),
-                label="allowance",
-            )
+            trip = scenario.breaker and not n
+            method, amount = example.draw_move(data, sender, amounts, codes, trip=trip)
             if method == "recover":
-                # Mostly a wallet with frozen units (they must move too), onto another wallet of
-                # the same investor, which is what recovery is for.
-                frozen = sorted(example.wallets, key=lambda a: -model.holding(a.address).frozen)
-                sender = data.draw(st.sampled_from([*frozen[:1], sender]), label="lost wallet")
-                investor = model.registry.investor_of(sender.address)
-                siblings = [w for w in investor.wallets if w != sender.address] if investor else []
-                receiver = data.draw(st.sampled_from([*siblings, receiver]), label="new wallet")
+                sender, receiver = example.recovery_pair(data, sender, receiver)
+            model = example.model.token
             bug = known_bug_in_the_way(model, method, sender.address, receiver, amount, market.now)
             if bug:
                 event(f"skipped: {bug}")
                 continue
-            example.move(sender, receiver, amount, method, allowance)
+            example.move(data, method, sender, receiver, amount)
             example.check_state(sender.address, receiver)
         example.check_all_balances()
 
