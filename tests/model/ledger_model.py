@@ -726,7 +726,7 @@ class Token:
         return None
 
 
-class Ledger:
+class LedgerModel:
     """The registry and one token bound to it."""
 
     def __init__(self) -> None:

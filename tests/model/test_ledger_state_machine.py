@@ -40,7 +40,7 @@ from tests.model.ledger_model import (
     UNLIMITED_ALLOWANCE,
     ZERO,
     Code,
-    Ledger,
+    LedgerModel,
     Revert,
     Rule,
     Token,
@@ -115,7 +115,7 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         market.reset()
         self.market = market
-        self.model = Ledger()
+        self.model = LedgerModel()
         self.accounts: list[Account] = market.holders[:WALLETS]
         self.outcomes = outcomes
         """How often each SDK call ended which way, over every run."""

@@ -28,7 +28,7 @@ from tests.model.ledger_model import (
     UNLIMITED_ALLOWANCE,
     ZERO,
     Code,
-    Ledger,
+    LedgerModel,
     Revert,
     Rule,
     Token,
@@ -112,7 +112,7 @@ class Example:
     def __init__(self, market: Market) -> None:
         market.reset()
         self.market = market
-        self.model = Ledger()
+        self.model = LedgerModel()
         self.free = list(market.holders)
         self.outsider = self.free.pop(0)
         self.spender = self.free.pop(0)
