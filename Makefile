@@ -11,8 +11,10 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 PY_STAMP := $(VENV)/.installed-pyproject
 NPM_STAMP := node_modules/.installed-package-lock
+SLITHER := .venv-slither
+SLITHER_STAMP := $(SLITHER)/.installed-requirements
 
-.PHONY: setup build test demo bench lint
+.PHONY: setup build test demo bench lint slither
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -29,11 +31,19 @@ $(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# Slither pins web3 < 8, so it lives in a virtual environment of its own.
+$(SLITHER_STAMP): scripts/slither-requirements.txt
+	$(PYTHON) -m venv $(SLITHER)
+	$(SLITHER)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	touch $@
+
 build: setup
 	$(BIN)/python -m permledger.build
 
+# The second pytest run: the driver tests again, on anvil over JSON-RPC (a second backend).
 test: setup
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q tests/drivers --backend anvil
 	forge test
 
 demo: setup
@@ -47,3 +57,7 @@ lint: setup
 	$(BIN)/ruff check
 	$(BIN)/mypy
 	forge fmt --check
+
+# Every finding fails the run unless the line is annotated (docs/security.md explains each).
+slither: $(SLITHER_STAMP) $(NPM_STAMP)
+	$(SLITHER)/bin/slither . --config-file scripts/slither.config.json

@@ -4,7 +4,8 @@ pragma solidity ^0.8.28;
 /// @title RestrictionCode
 /// @notice The reason codes of every transfer rule (ERC-1404) and their messages. The order of
 /// the codes is the order in which the rules are checked, the sender before the receiver: a
-/// transfer reports the first rule it breaks.
+/// transfer reports the first rule it breaks. The cash codes (17 on) belong to the stablecoin,
+/// which checks pause, then blacklists, then registration, then balances.
 library RestrictionCode {
     uint8 internal constant SUCCESS = 0;
     uint8 internal constant TOKEN_PAUSED = 1;
@@ -23,7 +24,10 @@ library RestrictionCode {
     uint8 internal constant MAX_INVESTORS_REACHED = 14;
     uint8 internal constant MAX_BALANCE_EXCEEDED = 15;
     uint8 internal constant DAILY_LIMIT_EXCEEDED = 16;
-    uint8 internal constant LAST = DAILY_LIMIT_EXCEEDED;
+    uint8 internal constant SENDER_BLACKLISTED = 17;
+    uint8 internal constant RECEIVER_BLACKLISTED = 18;
+    uint8 internal constant BALANCE_ENCUMBERED = 19;
+    uint8 internal constant LAST = BALANCE_ENCUMBERED;
 
     /// @notice The message of `code`; "Unknown restriction code" for codes past `LAST`.
     function message(uint8 code) internal pure returns (string memory) {
@@ -44,6 +48,9 @@ library RestrictionCode {
         if (code == MAX_INVESTORS_REACHED) return "Token has reached its maximum number of investors";
         if (code == MAX_BALANCE_EXCEEDED) return "Receiver's investor would exceed the maximum balance";
         if (code == DAILY_LIMIT_EXCEEDED) return "Sender's investor would exceed the daily transfer limit";
+        if (code == SENDER_BLACKLISTED) return "Sender is blacklisted";
+        if (code == RECEIVER_BLACKLISTED) return "Receiver is blacklisted";
+        if (code == BALANCE_ENCUMBERED) return "Amount exceeds the sender's unencumbered balance";
         return "Unknown restriction code";
     }
 }

@@ -5,9 +5,12 @@ from permledger.drivers import (
     EntitlementToken,
     IdentityRegistry,
     PermledgerAuthority,
+    Stablecoin,
     TransferCompliance,
 )
 from permledger.errors import (
+    CashCheck,
+    CashRejected,
     ConfigurationError,
     ContractRevert,
     InvalidInput,
@@ -16,9 +19,12 @@ from permledger.errors import (
     TransferRestricted,
 )
 from permledger.ledger import Ledger, TokenSpec
-from permledger.types import InvestorClass, RestrictionCode, Role, Rule, investor_id
+from permledger.types import CashSpec, InvestorClass, RestrictionCode, Role, Rule, investor_id
 
 __all__ = [
+    "CashCheck",
+    "CashRejected",
+    "CashSpec",
     "ConfigurationError",
     "ContractRevert",
     "EntitlementToken",
@@ -32,6 +38,7 @@ __all__ = [
     "RestrictionCode",
     "Role",
     "Rule",
+    "Stablecoin",
     "TokenSpec",
     "TransferCompliance",
     "TransferRestricted",

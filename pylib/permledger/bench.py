@@ -11,10 +11,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from permledger.bench_cash import measure_cash_gas
 from permledger.bench_harness import permledger_tps, web3_default_tps
 from permledger.chain import Receipt
 from permledger.drivers.base import artifact
 from permledger.ledger import Ledger, TokenSpec
+from permledger.lifecycle_bench import measure_lifecycle_gas
 from permledger.local_chain import LocalChain
 from permledger.types import ELIGIBILITY_RULES, EVERY_RULE, InvestorClass, investor_id
 
@@ -117,13 +119,13 @@ def _entitlement_tps(transfers: int = 200) -> float:
 
 def run(
     output: Path = Path("bench/results.json"), *, report: Callable[[str], None] = print
-) -> dict[str, object]:
+) -> dict[str, dict[str, float]]:
     """Measure everything, merge into `output` (other sections kept) and print it."""
-    results: dict[str, object] = json.loads(output.read_text()) if output.exists() else {}
-    results.setdefault("gas", {})
-    results.setdefault("harness", {})
-    results["gas"].update(measure_gas())  # type: ignore[union-attr]
-    results["harness"].update(measure_throughput())  # type: ignore[union-attr]
+    results: dict[str, dict[str, float]] = json.loads(output.read_text()) if output.exists() else {}
+    results.setdefault("gas", {}).update(measure_gas())
+    results["gas"].update(measure_cash_gas())
+    results["gas"].update(measure_lifecycle_gas())
+    results.setdefault("harness", {}).update(measure_throughput())
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     report(json.dumps(results, indent=2, sort_keys=True))

@@ -14,6 +14,8 @@ COMMANDS = {
     "demo": "deploy a market on an in-process chain and walk through its life",
     "build": "compile contracts/ into the packaged artifacts (--check: fail if stale)",
     "bench": "measure gas and throughput per operation",
+    "deploy": "deploy the system to a JSON-RPC node, resumable from its manifest",
+    "status": "print a deployment: contracts, roles, paused state, supply, investors",
 }
 
 

@@ -1,7 +1,8 @@
 """`permledger demo`: a market's life on an in-process EVM, narrated.
 
 Onboards investors, issues entitlements, trades them, shows a transfer the rules reject (and
-that nothing was sent), a forced transfer, a lost-wallet recovery and a record date.
+that nothing was sent), a forced transfer, a lost-wallet recovery and a record date; then the lifecycle: a dividend, a vote,
+a redemption at NAV and a margin call with a liquidation.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from permledger.chain import Account
 from permledger.drivers import EntitlementToken
 from permledger.errors import TransferRestricted
 from permledger.ledger import Ledger
+from permledger.lifecycle_demo import lifecycle
+from permledger.local_chain import LocalChain
 from permledger.types import EVERY_RULE, InvestorClass, investor_id
 
 DAY = 24 * 3600
@@ -20,13 +23,9 @@ US, GB, DE = 840, 826, 276
 
 def main(argv: Sequence[str] = ()) -> int:
     """Run the demo; returns 0."""
-    ledger = Ledger.local()
-    chain, token, registry, compliance = (
-        ledger.chain,
-        ledger.token,
-        ledger.registry,
-        ledger.compliance,
-    )
+    chain = LocalChain()
+    ledger = Ledger.local(chain=chain)
+    token, registry, compliance = ledger.token, ledger.registry, ledger.compliance
     a = ledger.accounts
     issuer, agent = a["issuer"], a["agent"]
     expiry = chain.timestamp + 365 * DAY
@@ -120,6 +119,8 @@ def main(argv: Sequence[str] = ()) -> int:
     registry.remove_wallet(a["erin"])
     say(f"  dave lost {a['erin'].address}: its units moved to {a['frank'].address}")
     _balances(token, a, say)
+
+    lifecycle(ledger, ("alice", "bob", "dave"), say)
     return 0
 
 

@@ -4,15 +4,32 @@
 
     LedgerError
      +-- ConfigurationError         the SDK was set up wrongly (missing artifact, bad manifest)
+     |    +-- NodeUnreachable       no JSON-RPC node answers at the URL
+     |    +-- ChainIdMismatch       the node's chain is not the network named
+     |    +-- KeyUnavailable        no deployer key, or one that cannot be read
+     |    +-- DeployerUnfunded      the deployer cannot pay for what is left to deploy
+     |    +-- ManifestError         a deployment manifest that cannot be used as it is
+     |         +-- ManifestCorrupt        not a manifest (bad JSON, missing fields)
+     |         +-- ManifestChainMismatch  written for another chain or another deployer
+     |         +-- ManifestCodeMismatch   recorded contracts whose code on chain differs
+     +-- DeploymentFailed           a deployment step reverted; what was done stays recorded
      +-- InvalidInput               an argument is malformed (address, amount); nothing was sent
      +-- PreCheckFailed(code, msg)  the chain's own views reject the action; nothing was sent
      |    +-- TransferRestricted    a transfer the token's rules reject (ERC-1404 code)
+     |    +-- CashRejected          a stablecoin action its views reject for an account (CashCheck)
      +-- ContractRevert             a transaction or call reverted with a decoded error
           +-- AccessError           roles (AccessControl*)
           +-- IdentityError         the identity registry (Identity*)
           +-- ComplianceError       transfer rules (Compliance*)
           +-- TokenError            the entitlement token (Token*, ERC20*, ERC7943*)
+          +-- CashError             the stablecoin (Cash*, ERC2612*, ECDSA*, nonces, SafeERC20)
           +-- UpgradeError          proxies and initializers (ERC1967*, UUPS*, ...)
+          +-- CallError             guarded and ERC-20 calls (ReentrancyGuard*, SafeERC20*)
+          +-- DistributionError     cash distributions (Distribution*)
+          +-- VoteError             holder votes (Vote*)
+          +-- DisclosureError       disclosure documents (Disclosure*)
+          +-- RedemptionError       fund redemptions at NAV (Redemption*)
+          +-- CollateralError       collateral vault and price feed (Vault*, PriceFeed*)
           +-- PanicError            Panic(uint256): an assertion or arithmetic fault
           +-- UnknownRevert         revert data no ABI explains
 
@@ -22,6 +39,7 @@ Each Solidity custom error has a class of the same name under its domain base;
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,6 +52,71 @@ class LedgerError(Exception):
 
 class ConfigurationError(LedgerError):
     """The SDK was set up wrongly: a missing artifact, a bad manifest, a wrong chain."""
+
+
+class NodeUnreachable(ConfigurationError):
+    """No JSON-RPC node answers at the URL given."""
+
+
+class ChainIdMismatch(ConfigurationError):
+    """The node's chain id is not the one of the network named."""
+
+    def __init__(self, network: str, expected: int, actual: int) -> None:
+        super().__init__(
+            f"the node is on chain {actual}, but network {network!r} is chain {expected}"
+        )
+        self.network = network
+        self.expected = expected
+        self.actual = actual
+
+
+class KeyUnavailable(ConfigurationError):
+    """No deployer key was given, or the one given cannot be read (never shows the key)."""
+
+
+class DeployerUnfunded(ConfigurationError):
+    """The deployer's balance cannot pay for the steps left to deploy."""
+
+    def __init__(self, deployer: str, balance: int, needed: int) -> None:
+        super().__init__(
+            f"deployer {deployer} holds {balance} wei but the steps left need up to "
+            f"{needed} wei: fund it with at least {needed - balance} wei more"
+        )
+        self.deployer = deployer
+        self.balance = balance
+        self.needed = needed
+
+
+class ManifestError(ConfigurationError):
+    """A deployment manifest that cannot be used as it is; the file is left untouched."""
+
+
+class ManifestCorrupt(ManifestError):
+    """The file is not a deployment manifest (bad JSON, missing or malformed fields)."""
+
+
+class ManifestChainMismatch(ManifestError):
+    """The manifest was written for another chain, or by another deployer."""
+
+
+class ManifestCodeMismatch(ManifestError):
+    """Contracts the manifest records have other code on chain; nothing is replaced."""
+
+    def __init__(self, mismatches: Mapping[str, str]) -> None:
+        listed = "; ".join(f"{name}: {problem}" for name, problem in mismatches.items())
+        super().__init__(f"on-chain code differs from the manifest: {listed}")
+        self.mismatches = dict(mismatches)
+
+
+class DeploymentFailed(LedgerError):
+    """A deployment step reverted (or would): what was done before it stays recorded."""
+
+    def __init__(self, step: str, reason: str, tx_hash: bytes | None = None) -> None:
+        sent = f" in transaction 0x{tx_hash.hex()}" if tx_hash else " (nothing was sent)"
+        super().__init__(f"step {step} failed{sent}: {reason}")
+        self.step = step
+        self.reason = reason
+        self.tx_hash = tx_hash
 
 
 class InvalidInput(LedgerError, ValueError):
@@ -57,6 +140,34 @@ class TransferRestricted(PreCheckFailed):
         self.sender = sender
         self.receiver = receiver
         self.amount = amount
+
+
+class CashCheck(enum.IntEnum):
+    """Why the stablecoin driver refused an action for an account, before sending anything."""
+
+    TOKEN_PAUSED = 1
+    ACCOUNT_BLACKLISTED = 2
+    ACCOUNT_NOT_BLACKLISTED = 3
+    NOT_A_MINTER = 4
+    MINT_ALLOWANCE_EXCEEDED = 5
+    ALLOWANCE_EXCEEDED = 6
+    ENCUMBRANCE_EXCEEDED = 7
+    AVAILABLE_BALANCE_EXCEEDED = 8
+    AUTHORIZATION_NOT_YET_VALID = 9
+    AUTHORIZATION_EXPIRED = 10
+    AUTHORIZATION_USED = 11
+    INVALID_SIGNATURE = 12
+    CALLER_NOT_PAYEE = 13
+    SUPPLY_CAP_EXCEEDED = 14
+
+
+class CashRejected(PreCheckFailed):
+    """A stablecoin action its views reject for `account` (`check` says why); nothing was sent."""
+
+    def __init__(self, check: CashCheck, message: str, *, account: str) -> None:
+        super().__init__(check, message)
+        self.check = check
+        self.account = account
 
 
 class ContractRevert(LedgerError):
@@ -96,8 +207,36 @@ class TokenError(ContractRevert):
     """The entitlement token refused an operation."""
 
 
+class CashError(ContractRevert):
+    """The stablecoin refused an operation (including its permits and authorizations)."""
+
+
 class UpgradeError(ContractRevert):
     """A proxy, upgrade or initializer check failed."""
+
+
+class CallError(ContractRevert):
+    """A re-entrant call was refused, or an ERC-20 call failed."""
+
+
+class DistributionError(ContractRevert):
+    """A cash distribution refused an announcement, payment or reclaim."""
+
+
+class VoteError(ContractRevert):
+    """A proposal or a vote was refused."""
+
+
+class DisclosureError(ContractRevert):
+    """A disclosure document operation was refused."""
+
+
+class RedemptionError(ContractRevert):
+    """A fund setting, NAV, redemption request or settlement was refused."""
+
+
+class CollateralError(ContractRevert):
+    """The collateral vault or its price feed refused an operation."""
 
 
 class PanicError(ContractRevert):
@@ -222,6 +361,53 @@ ERC7943InsufficientUnfrozenBalance = _error(
     "ERC7943InsufficientUnfrozenBalance", TokenError, "Amount above the unfrozen balance."
 )
 
+CashPaused = _error("CashPaused", CashError, "The stablecoin is paused.")
+CashAccountBlacklisted = _error("CashAccountBlacklisted", CashError, "The account is blacklisted.")
+CashAccountNotBlacklisted = _error(
+    "CashAccountNotBlacklisted", CashError, "A seizure needs a blacklisted account."
+)
+CashWalletNotEligible = _error(
+    "CashWalletNotEligible", CashError, "The registry does not admit the wallet; `code` says why."
+)
+CashInsufficientAvailableBalance = _error(
+    "CashInsufficientAvailableBalance", CashError, "Amount above the unencumbered balance."
+)
+CashAmountZero = _error("CashAmountZero", CashError, "The amount is zero.")
+CashAmountTooLarge = _error("CashAmountTooLarge", CashError, "The amount exceeds the maximum.")
+CashNotMinter = _error("CashNotMinter", CashError, "The account is not a minter.")
+CashMintAllowanceExceeded = _error(
+    "CashMintAllowanceExceeded", CashError, "The mint exceeds the minter's allowance."
+)
+CashAuthorizationNotYetValid = _error(
+    "CashAuthorizationNotYetValid", CashError, "The authorization is not valid yet."
+)
+CashAuthorizationExpired = _error(
+    "CashAuthorizationExpired", CashError, "The authorization has expired."
+)
+CashAuthorizationUsed = _error(
+    "CashAuthorizationUsed", CashError, "The authorization was used or cancelled."
+)
+CashInvalidSignature = _error(
+    "CashInvalidSignature", CashError, "Not the signer's signature for this token and chain."
+)
+CashCallerNotPayee = _error("CashCallerNotPayee", CashError, "Only the payee may receive.")
+CashReleaseExceedsEncumbrance = _error(
+    "CashReleaseExceedsEncumbrance", CashError, "Release above the caller's encumbrance."
+)
+CashRegistryInvalid = _error("CashRegistryInvalid", CashError, "The registry is not a contract.")
+ERC2612ExpiredSignature = _error("ERC2612ExpiredSignature", CashError, "The permit has expired.")
+ERC2612InvalidSigner = _error(
+    "ERC2612InvalidSigner", CashError, "The permit is not the owner's signature."
+)
+InvalidAccountNonce = _error("InvalidAccountNonce", CashError, "The nonce is not the next one.")
+ECDSAInvalidSignature = _error("ECDSAInvalidSignature", CashError, "The signature is invalid.")
+ECDSAInvalidSignatureLength = _error(
+    "ECDSAInvalidSignatureLength", CashError, "The signature has a wrong length."
+)
+ECDSAInvalidSignatureS = _error(
+    "ECDSAInvalidSignatureS", CashError, "The signature's s is in the upper half order."
+)
+
 ERC1967InvalidImplementation = _error(
     "ERC1967InvalidImplementation", UpgradeError, "Not a contract."
 )
@@ -234,6 +420,176 @@ AddressEmptyCode = _error("AddressEmptyCode", UpgradeError, "Delegate target has
 FailedCall = _error("FailedCall", UpgradeError, "A low-level call failed.")
 SafeCastOverflowedUintDowncast = _error(
     "SafeCastOverflowedUintDowncast", PanicError, "A value does not fit its type."
+)
+
+ReentrancyGuardReentrantCall = _error(
+    "ReentrancyGuardReentrantCall", CallError, "A guarded function was re-entered."
+)
+SafeERC20FailedOperation = _error(
+    "SafeERC20FailedOperation", CallError, "An ERC-20 transfer failed or returned false."
+)
+BlockingERC20Blocked = _error(
+    "BlockingERC20Blocked", CallError, "Test cash token: the account is blacklisted."
+)
+
+DistributionUnknown = _error(
+    "DistributionUnknown", DistributionError, "No distribution has this id (none announced)."
+)
+DistributionTokenInvalid = _error(
+    "DistributionTokenInvalid", DistributionError, "The token is not bound to this registry."
+)
+DistributionRecordDateNotPassed = _error(
+    "DistributionRecordDateNotPassed", DistributionError, "The record date has not passed."
+)
+DistributionNoHoldersOfRecord = _error(
+    "DistributionNoHoldersOfRecord", DistributionError, "Nobody held the token at the record date."
+)
+DistributionAmountInvalid = _error(
+    "DistributionAmountInvalid", DistributionError, "The amount is zero or above 2^96 - 1."
+)
+DistributionFundingMismatch = _error(
+    "DistributionFundingMismatch", DistributionError, "Less cash arrived than was announced."
+)
+DistributionDeadlineInvalid = _error(
+    "DistributionDeadlineInvalid", DistributionError, "The claim deadline is not in the future."
+)
+DistributionWalletNotRegistered = _error(
+    "DistributionWalletNotRegistered", DistributionError, "The wallet is not registered."
+)
+DistributionNothingOwed = _error(
+    "DistributionNothingOwed", DistributionError, "The investor held nothing at the record date."
+)
+DistributionAlreadyPaid = _error(
+    "DistributionAlreadyPaid", DistributionError, "The investor's share was already paid."
+)
+DistributionClaimPeriodOver = _error(
+    "DistributionClaimPeriodOver", DistributionError, "The claim deadline has passed."
+)
+DistributionClaimPeriodOpen = _error(
+    "DistributionClaimPeriodOpen", DistributionError, "The claim deadline has not passed."
+)
+DistributionShareExceedsFunds = _error(
+    "DistributionShareExceedsFunds", DistributionError, "A share exceeds the unreserved funds."
+)
+DistributionNothingToReclaim = _error(
+    "DistributionNothingToReclaim", DistributionError, "Nothing is left to reclaim."
+)
+
+VoteProposalUnknown = _error("VoteProposalUnknown", VoteError, "No proposal has this id.")
+VoteTokenInvalid = _error("VoteTokenInvalid", VoteError, "The token is not bound to this registry.")
+VoteRecordDateNotPassed = _error(
+    "VoteRecordDateNotPassed", VoteError, "The record date has not passed."
+)
+VoteNoHoldersOfRecord = _error(
+    "VoteNoHoldersOfRecord", VoteError, "Nobody held the token at the record date."
+)
+VoteWindowInvalid = _error(
+    "VoteWindowInvalid", VoteError, "The window is empty or starts in the past."
+)
+VoteQuorumInvalid = _error("VoteQuorumInvalid", VoteError, "The quorum is not 1-10,000 bps.")
+VoteNotOpen = _error("VoteNotOpen", VoteError, "The vote is outside the voting window.")
+VoteWalletNotRegistered = _error(
+    "VoteWalletNotRegistered", VoteError, "The wallet is not registered."
+)
+VoteAlreadyCast = _error("VoteAlreadyCast", VoteError, "The investor has already voted.")
+VoteNoWeight = _error("VoteNoWeight", VoteError, "The investor held nothing at the record date.")
+
+DisclosureDocumentInvalid = _error(
+    "DisclosureDocumentInvalid", DisclosureError, "The name is zero or the URI empty."
+)
+DisclosureDocumentUnknown = _error(
+    "DisclosureDocumentUnknown", DisclosureError, "The token has no document of this name."
+)
+
+RedemptionCutoffInvalid = _error(
+    "RedemptionCutoffInvalid", RedemptionError, "The cut-off is not in the future."
+)
+RedemptionCutoffNotReached = _error(
+    "RedemptionCutoffNotReached", RedemptionError, "The cut-off has not come: too early to settle."
+)
+RedemptionCutoffPassed = _error(
+    "RedemptionCutoffPassed", RedemptionError, "The cut-off has passed: too late to cancel."
+)
+RedemptionDealingClosed = _error(
+    "RedemptionDealingClosed", RedemptionError, "No dealing is open for requests."
+)
+RedemptionFundInvalid = _error(
+    "RedemptionFundInvalid", RedemptionError, "The cash token or the treasury is zero."
+)
+RedemptionFundUnknown = _error(
+    "RedemptionFundUnknown", RedemptionError, "The token has no fund configured."
+)
+RedemptionNavInvalid = _error(
+    "RedemptionNavInvalid",
+    RedemptionError,
+    "The NAV is zero, dated in the future or before the last.",
+)
+RedemptionNavStale = _error(
+    "RedemptionNavStale",
+    RedemptionError,
+    "The NAV is older than the cut-off or maturity it must price.",
+)
+RedemptionNotMatured = _error(
+    "RedemptionNotMatured", RedemptionError, "The fund has no maturity, or it has not come."
+)
+RedemptionNotRequester = _error(
+    "RedemptionNotRequester", RedemptionError, "Only the requesting wallet may cancel."
+)
+RedemptionRequestClosed = _error(
+    "RedemptionRequestClosed", RedemptionError, "The request is no longer pending."
+)
+RedemptionRequestUnknown = _error(
+    "RedemptionRequestUnknown", RedemptionError, "No request has this id."
+)
+RedemptionUnitsInvalid = _error(
+    "RedemptionUnitsInvalid",
+    RedemptionError,
+    "Zero units, or more than the wallet can still redeem.",
+)
+
+VaultAmountInvalid = _error(
+    "VaultAmountInvalid", CollateralError, "Zero, or more than the position."
+)
+VaultAssetConfigInvalid = _error(
+    "VaultAssetConfigInvalid",
+    CollateralError,
+    "Haircut >= 10,000 bps, zero age limit, or 64 assets listed.",
+)
+VaultAssetNotListed = _error("VaultAssetNotListed", CollateralError, "The asset is not listed.")
+VaultCureWindowOpen = _error(
+    "VaultCureWindowOpen", CollateralError, "The cure deadline has not passed."
+)
+VaultDepositShortfall = _error(
+    "VaultDepositShortfall", CollateralError, "Fewer units arrived than were deposited."
+)
+VaultMarginCallOpen = _error(
+    "VaultMarginCallOpen", CollateralError, "A margin call is already open."
+)
+VaultMarginSufficient = _error(
+    "VaultMarginSufficient", CollateralError, "The value covers the requirement."
+)
+VaultNoMarginCall = _error("VaultNoMarginCall", CollateralError, "No margin call is open.")
+VaultPriceStale = _error(
+    "VaultPriceStale", CollateralError, "A price is missing or older than the asset's limit."
+)
+VaultRecipientRejected = _error(
+    "VaultRecipientRejected", CollateralError, "The recipient fails the asset's transfer rules."
+)
+VaultWithdrawalExceedsExcess = _error(
+    "VaultWithdrawalExceedsExcess",
+    CollateralError,
+    "The withdrawal would leave the value below the requirement.",
+)
+PriceFeedPriceInvalid = _error("PriceFeedPriceInvalid", CollateralError, "A price of zero.")
+EncumberableInsufficientAvailable = _error(
+    "EncumberableInsufficientAvailable",
+    CollateralError,
+    "Test token: the available balance is too small.",
+)
+EncumberableInsufficientEncumbrance = _error(
+    "EncumberableInsufficientEncumbrance",
+    CollateralError,
+    "Test token: the taker holds too little encumbrance.",
 )
 
 ERROR_CLASSES: dict[str, type[ContractRevert]] = {
@@ -249,7 +605,14 @@ ERROR_CLASSES: dict[str, type[ContractRevert]] = {
         "IdentityError",
         "ComplianceError",
         "TokenError",
+        "CashError",
         "UpgradeError",
+        "CallError",
+        "DistributionError",
+        "VoteError",
+        "DisclosureError",
+        "RedemptionError",
+        "CollateralError",
         "PanicError",
         "UnknownRevert",
     }

@@ -1,51 +1,53 @@
-"""A whole permledger system: authority, registry, compliance and tokens, deployed and bound."""
+"""A whole permledger system: authority, registry, compliance, tokens and cash, deployed and bound.
+
+`Ledger.local()` deploys the system on an in-process chain; `Ledger.connect()` binds a system
+that `permledger deploy` put on a real node, from its manifest. Both run the same deployment
+plan (permledger.deployment.plan) and give the same typed drivers.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
-from eth_abi import encode
 from eth_typing import ChecksumAddress
 
-from permledger.binding import ContractBinding, canonical_type
 from permledger.chain import Account, Chain
+from permledger.deployment.config import ADMIN_TRANSFER_DELAY, DEV_ROLE_HOLDERS, development_config
+from permledger.deployment.executor import Deployment, compiler_record
+from permledger.deployment.manifest import Manifest
+from permledger.deployment.plan import (
+    CASH,
+    LIFECYCLE,
+    TOKEN_PREFIX,
+    system_plan,
+    token_proxy,
+)
 from permledger.drivers import (
     EntitlementToken,
     IdentityRegistry,
     PermledgerAuthority,
+    Stablecoin,
     TransferCompliance,
 )
-from permledger.drivers.base import artifact
+from permledger.drivers.ballots import Ballots
+from permledger.drivers.collateral_vault import CollateralVault
+from permledger.drivers.disclosures import Disclosures
+from permledger.drivers.distributions import Distributions
+from permledger.drivers.price_feed import PriceFeed
+from permledger.drivers.redemptions import Redemptions
+from permledger.errors import ConfigurationError, NodeUnreachable
 from permledger.local_chain import LocalChain
-from permledger.types import Role
+from permledger.rpc_chain import NodeUnavailable, RpcChain, RpcSettings
+from permledger.types import Role, TokenSpec
 
-ADMIN_TRANSFER_DELAY = 3 * 24 * 3600
-"""Seconds a new default admin of the authority waits before accepting (three days)."""
+__all__ = ["ADMIN_TRANSFER_DELAY", "ROLE_HOLDERS", "Ledger", "TokenSpec", "deploy_system"]
 
-ROLE_HOLDERS: Mapping[Role, str] = {
-    Role.ISSUER: "issuer",
-    Role.TRANSFER_AGENT: "agent",
-    Role.COMPLIANCE_OFFICER: "compliance",
-    Role.PAUSER: "pauser",
-    Role.UPGRADER: "upgrader",
-}
+ROLE_HOLDERS: Mapping[Role, str] = DEV_ROLE_HOLDERS
 """Which named account holds each role on a local ledger: one duty per key."""
 
-
-@dataclass(frozen=True, slots=True)
-class TokenSpec:
-    """What a new entitlement token is."""
-
-    name: str = "Acme Corp Class A Shares"
-    symbol: str = "ACME"
-    decimals: int = 0
-    nominee: str = "Cede & Co."
-    security_id: str = "US0000000000"
-    terms_uri: str = "ipfs://acme-class-a-terms"
-    terms_hash: bytes = bytes(32)
-    investor_tracking: bool = True
+LOCAL_MINTER_ALLOWANCE = 10**15
+"""What the named account `minter` may mint on a local ledger (one billion at six decimals)."""
 
 
 class Ledger:
@@ -60,15 +62,29 @@ class Ledger:
         compliance: ChecksumAddress,
         token_implementation: ChecksumAddress,
         tokens: Mapping[str, ChecksumAddress],
+        sender: Account | None = None,
+        cash: ChecksumAddress | None = None,
+        lifecycle: Mapping[str, ChecksumAddress] | None = None,
     ) -> None:
-        """Bind an already deployed system on `chain`."""
+        """Bind an already deployed system on `chain`.
+
+        Drivers send as `sender` when given; otherwise as the named account that holds each
+        duty on a development chain (deployer, compliance), if the chain has it.
+        """
         self.chain = chain
         accounts = chain.accounts
-        self.authority = PermledgerAuthority(chain, authority, sender=accounts.get("deployer"))
-        self.registry = IdentityRegistry(chain, registry, sender=accounts.get("compliance"))
-        self.compliance = TransferCompliance(chain, compliance, sender=accounts.get("compliance"))
+        admin = sender or accounts.get("deployer")
+        officer = sender or accounts.get("compliance")
+        self.authority = PermledgerAuthority(chain, authority, sender=admin)
+        self.registry = IdentityRegistry(chain, registry, sender=officer)
+        self.compliance = TransferCompliance(chain, compliance, sender=officer)
         self.token_implementation = token_implementation
-        self.tokens = {symbol: EntitlementToken(chain, at) for symbol, at in tokens.items()}
+        self.tokens = {
+            symbol: EntitlementToken(chain, at, sender=sender) for symbol, at in tokens.items()
+        }
+        self._cash = None if cash is None else Stablecoin(chain, cash, sender=sender)
+        self.lifecycle = dict(lifecycle or {})
+        """Lifecycle contracts by manifest name (see `permledger.deployment.plan.LIFECYCLE`)."""
 
     @property
     def accounts(self) -> Mapping[str, Account]:
@@ -80,87 +96,189 @@ class Ledger:
         """The first token deployed."""
         return next(iter(self.tokens.values()))
 
+    @property
+    def cash(self) -> Stablecoin:
+        """The stablecoin.
+
+        Raises:
+            ConfigurationError: the deployment has none.
+        """
+        if self._cash is None:
+            raise ConfigurationError("this ledger's deployment has no stablecoin")
+        return self._cash
+
+    @property
+    def distributions(self) -> Distributions:
+        """Cash distributions, sending as the issuer.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return Distributions(
+            self.chain, self._lifecycle("Distributions"), sender=self.accounts.get("issuer")
+        )
+
+    @property
+    def ballots(self) -> Ballots:
+        """Holder votes, sending as the issuer.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return Ballots(self.chain, self._lifecycle("Ballots"), sender=self.accounts.get("issuer"))
+
+    @property
+    def disclosures(self) -> Disclosures:
+        """Disclosure documents, sending as the issuer.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return Disclosures(
+            self.chain, self._lifecycle("Disclosures"), sender=self.accounts.get("issuer")
+        )
+
+    @property
+    def redemptions(self) -> Redemptions:
+        """Fund redemptions at NAV, sending as the NAV administrator.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return Redemptions(
+            self.chain, self._lifecycle("Redemptions"), sender=self.accounts.get("administrator")
+        )
+
+    @property
+    def vault(self) -> CollateralVault:
+        """The collateral vault, sending as the clearing agent.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return CollateralVault(
+            self.chain, self._lifecycle("CollateralVault"), sender=self.accounts.get("clearing")
+        )
+
+    @property
+    def price_feed(self) -> PriceFeed:
+        """The collateral price feed, sending as the price feeder.
+
+        Raises:
+            ConfigurationError: not deployed with this ledger.
+        """
+        return PriceFeed(
+            self.chain, self._lifecycle("PriceFeed"), sender=self.accounts.get("feeder")
+        )
+
+    def _lifecycle(self, name: str) -> ChecksumAddress:
+        if name not in self.lifecycle:
+            raise ConfigurationError(f"this ledger has no {name} contract")
+        return self.lifecycle[name]
+
     @classmethod
-    def local(cls, spec: TokenSpec = TokenSpec(), *, chain: LocalChain | None = None) -> Ledger:
-        """Deploy the whole system and one token on an in-process EVM with named, funded accounts."""
+    def local(cls, spec: TokenSpec = TokenSpec(), *, chain: LocalChain | None = None) -> Ledger:  # noqa: B008  (frozen)
+        """Deploy the whole system, one token and the stablecoin on an in-process EVM with named,
+        funded accounts; the account `minter` may mint `LOCAL_MINTER_ALLOWANCE`."""
         return deploy_system(chain or LocalChain(), spec)
+
+    @classmethod
+    def from_manifest(
+        cls, chain: Chain, manifest: Manifest, *, sender: Account | None = None
+    ) -> Ledger:
+        """Bind the system a manifest records on `chain`.
+
+        Raises:
+            ManifestError: the manifest lacks one of the core contracts.
+        """
+        return cls(
+            chain,
+            authority=manifest.address("authority"),
+            registry=manifest.address("identity_registry"),
+            compliance=manifest.address("transfer_compliance"),
+            token_implementation=manifest.address("entitlement_token_implementation"),
+            tokens={
+                name.removeprefix(TOKEN_PREFIX): address
+                for name, address in manifest.addresses().items()
+                if name.startswith(TOKEN_PREFIX)
+            },
+            sender=sender,
+            cash=manifest.addresses().get(CASH),
+            lifecycle={
+                contract: manifest.addresses()[name]
+                for name, contract in LIFECYCLE.items()
+                if name in manifest.addresses()
+            },
+        )
+
+    @classmethod
+    def connect(
+        cls,
+        rpc_url: str,
+        manifest: str | Path | Manifest,
+        account: Account | None = None,
+        *,
+        settings: RpcSettings | None = None,
+    ) -> Ledger:
+        """Bind a deployed system over JSON-RPC, signing locally as `account` (None: read only).
+
+        Raises:
+            NodeUnreachable: no node answers at `rpc_url`.
+            ManifestCorrupt: the manifest file is not a manifest.
+            ManifestChainMismatch: the manifest is for another chain.
+            ManifestError: it lacks one of the core contracts.
+        """
+        record = manifest if isinstance(manifest, Manifest) else Manifest.load(Path(manifest))
+        chain = RpcChain(rpc_url, [account] if account else [], settings)
+        try:
+            chain_id = chain.chain_id
+        except NodeUnavailable as error:
+            raise NodeUnreachable(f"no JSON-RPC node answers at {rpc_url}: {error}") from None
+        record.check_target(chain_id, record.deployer)
+        return cls.from_manifest(chain, record, sender=account)
 
     def deploy_token(self, spec: TokenSpec) -> EntitlementToken:
         """Deploy another token behind its own proxy, sharing the registry and compliance."""
+        addresses = _Addresses(
+            {
+                "authority": self.authority.address,
+                "identity_registry": self.registry.address,
+                "transfer_compliance": self.compliance.address,
+                "entitlement_token_implementation": self.token_implementation,
+            }
+        )
         deployer = self.accounts["deployer"]
-        params = (
-            spec.name,
-            spec.symbol,
-            spec.decimals,
-            self.authority.address,
-            self.registry.address,
-            self.compliance.address,
-            spec.nominee,
-            spec.security_id,
-            spec.terms_uri,
-            spec.terms_hash,
-            spec.investor_tracking,
-        )
-        token = _proxy(
-            self.chain,
-            deployer,
-            self.token_implementation,
-            "EntitlementToken",
-            "initialize",
-            params,
-        )
-        driver = EntitlementToken(self.chain, token)
+        _, initcode = token_proxy(spec).transaction(addresses, deployer.address)
+        driver = EntitlementToken(self.chain, self.chain.deploy(deployer, initcode))
         self.tokens[spec.symbol] = driver
         return driver
 
 
+class _Addresses:
+    def __init__(self, known: Mapping[str, ChecksumAddress]) -> None:
+        self._known = known
+
+    def address(self, name: str) -> ChecksumAddress:
+        return self._known[name]
+
+
 def deploy_system(chain: Chain, spec: TokenSpec) -> Ledger:
-    """Deploy authority, registry, compliance and a first token; hand each role to its holder."""
+    """Run the deployment plan with the chain's named accounts as role holders.
+
+    The deployer keeps the default admin role; each other role goes to its named account, and
+    the master minter makes the account `minter` a minter of `LOCAL_MINTER_ALLOWANCE`.
+
+    Raises:
+        DeploymentFailed: a step reverted.
+    """
     accounts = chain.accounts
     deployer = accounts["deployer"]
-    authority = _deploy(
-        chain, deployer, "PermledgerAuthority", ADMIN_TRANSFER_DELAY, deployer.address
+    holders = {name: accounts[name].address for name in ROLE_HOLDERS.values()}
+    config = development_config(holders, (spec,))
+    manifest = Manifest(chain.chain_id, "development", deployer.address, compiler_record())
+    Deployment(chain, deployer, system_plan(config), manifest).run()
+    ledger = Ledger.from_manifest(chain, manifest)
+    ledger.cash.configure_minter(
+        accounts["minter"], LOCAL_MINTER_ALLOWANCE, sender=accounts["master_minter"]
     )
-    registry = _proxy(
-        chain,
-        deployer,
-        _deploy(chain, deployer, "IdentityRegistry"),
-        "IdentityRegistry",
-        "initialize",
-        authority,
-    )
-    compliance = _proxy(
-        chain,
-        deployer,
-        _deploy(chain, deployer, "TransferCompliance"),
-        "TransferCompliance",
-        "initialize",
-        authority,
-    )
-    token_implementation = _deploy(chain, deployer, "EntitlementToken")
-    ledger = Ledger(
-        chain,
-        authority=authority,
-        registry=registry,
-        compliance=compliance,
-        token_implementation=token_implementation,
-        tokens={},
-    )
-    for role, holder in ROLE_HOLDERS.items():
-        ledger.authority.grant_role(role, accounts[holder])
-    ledger.deploy_token(spec)
     return ledger
-
-
-def _deploy(chain: Chain, sender: Account, contract: str, *args: Any) -> ChecksumAddress:
-    built = artifact(contract)
-    constructor = next((e for e in built.abi if e.get("type") == "constructor"), {"inputs": []})
-    types = [canonical_type(p) for p in constructor["inputs"]]
-    return chain.deploy(sender, built.bytecode + encode(types, list(args)))
-
-
-def _proxy(
-    chain: Chain, sender: Account, implementation: str, contract: str, initializer: str, *args: Any
-) -> ChecksumAddress:
-    init = ContractBinding(chain, implementation, artifact(contract).abi).encode(initializer, *args)
-    return _deploy(chain, sender, "ERC1967Proxy", implementation, init)

@@ -61,12 +61,19 @@ NAMED_ACCOUNTS = (
     "compliance",
     "pauser",
     "upgrader",
+    "administrator",
+    "clearing",
+    "feeder",
     "alice",
     "bob",
     "carol",
     "dave",
     "erin",
     "frank",
+    "master_minter",
+    "minter",
+    "blacklister",
+    "rescuer",
 )
 """Accounts every LocalChain starts with, funded with DEFAULT_BALANCE."""
 

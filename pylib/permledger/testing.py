@@ -2,9 +2,14 @@
 
 Enable with ``-p permledger.testing`` (or ``pytest_plugins = ["permledger.testing"]``).
 Fixtures: ``ledger`` (a deployed system, reverted after each test), ``chain``, ``token``,
-``registry``, ``compliance``, ``authority`` and the named actors ``deployer``, ``issuer``,
-``agent``, ``officer`` (compliance officer), ``pauser``, ``upgrader``, ``alice``, ``bob``,
-``carol``, ``dave``.
+``registry``, ``compliance``, ``authority``, ``cash`` (the stablecoin) and the named actors
+``deployer``, ``issuer``, ``agent``, ``officer`` (compliance officer), ``pauser``, ``upgrader``,
+``master_minter``, ``minter`` (may mint on the stablecoin), ``blacklister``, ``rescuer``,
+``alice``, ``bob``, ``carol``, ``dave``; ``anvil_node``, a fresh anvil process per test (stopped
+by its pid).
+
+``--backend anvil`` runs the same tests against an anvil node over JSON-RPC instead of the
+in-process EVM: one anvil per session, each test isolated by ``evm_snapshot``/``evm_revert``.
 """
 
 from __future__ import annotations
@@ -13,27 +18,54 @@ from collections.abc import Iterator
 
 import pytest
 
-from permledger.chain import Account
+from permledger.anvil import AnvilChain, AnvilNode
+from permledger.chain import Account, DevChain
 from permledger.drivers import (
     EntitlementToken,
     IdentityRegistry,
     PermledgerAuthority,
+    Stablecoin,
     TransferCompliance,
 )
-from permledger.ledger import Ledger
+from permledger.ledger import Ledger, deploy_system
 from permledger.local_chain import LocalChain
+from permledger.types import TokenSpec
+
+BACKENDS = ("local", "anvil")
+"""Chains the fixtures can run on: the in-process EVM, or anvil over JSON-RPC."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--backend``: the chain under the fixtures."""
+    parser.addoption(
+        "--backend",
+        choices=BACKENDS,
+        default="local",
+        help="chain the ledger fixtures run on (default: the in-process EVM)",
+    )
 
 
 @pytest.fixture(scope="session")
-def _session_ledger() -> Ledger:
-    return Ledger.local()
+def _session_ledger(request: pytest.FixtureRequest) -> Iterator[Ledger]:
+    if request.config.getoption("--backend") == "local":
+        yield Ledger.local()
+        return
+    with AnvilNode() as node:
+        yield deploy_system(AnvilChain(node.url), TokenSpec())
+
+
+@pytest.fixture
+def anvil_node() -> Iterator[AnvilNode]:
+    """A fresh anvil on 127.0.0.1 on a free port, stopped by its process id after the test."""
+    with AnvilNode() as node:
+        yield node
 
 
 @pytest.fixture
 def ledger(_session_ledger: Ledger) -> Iterator[Ledger]:
     """The session's ledger; every change a test makes is reverted after it."""
     chain = _session_ledger.chain
-    assert isinstance(chain, LocalChain)
+    assert isinstance(chain, LocalChain | AnvilChain)
     tokens = dict(_session_ledger.tokens)
     with chain.isolate():
         yield _session_ledger
@@ -42,9 +74,9 @@ def ledger(_session_ledger: Ledger) -> Iterator[Ledger]:
 
 
 @pytest.fixture
-def chain(ledger: Ledger) -> LocalChain:
-    """The in-process chain under the ledger."""
-    assert isinstance(ledger.chain, LocalChain)
+def chain(ledger: Ledger) -> DevChain:
+    """The development chain under the ledger (in-process, or anvil with ``--backend anvil``)."""
+    assert isinstance(ledger.chain, LocalChain | AnvilChain)
     return ledger.chain
 
 
@@ -72,6 +104,12 @@ def authority(ledger: Ledger) -> PermledgerAuthority:
     return ledger.authority
 
 
+@pytest.fixture
+def cash(ledger: Ledger) -> Stablecoin:
+    """The stablecoin; the named account ``minter`` may mint on it."""
+    return ledger.cash
+
+
 def _actor(name: str) -> object:
     @pytest.fixture(name="officer" if name == "compliance" else name)
     def fixture(ledger: Ledger) -> Account:
@@ -87,6 +125,10 @@ agent = _actor("agent")
 officer = _actor("compliance")
 pauser = _actor("pauser")
 upgrader = _actor("upgrader")
+master_minter = _actor("master_minter")
+minter = _actor("minter")
+blacklister = _actor("blacklister")
+rescuer = _actor("rescuer")
 alice = _actor("alice")
 bob = _actor("bob")
 carol = _actor("carol")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 
 class Role(bytes, enum.Enum):
@@ -17,6 +17,12 @@ class Role(bytes, enum.Enum):
     COMPLIANCE_OFFICER = keccak(text="permledger.role.compliance-officer")
     PAUSER = keccak(text="permledger.role.pauser")
     UPGRADER = keccak(text="permledger.role.upgrader")
+    MASTER_MINTER = keccak(text="permledger.role.master-minter")
+    BLACKLISTER = keccak(text="permledger.role.blacklister")
+    RESCUER = keccak(text="permledger.role.rescuer")
+    NAV_ADMINISTRATOR = keccak(text="permledger.role.nav-administrator")
+    CLEARING_AGENT = keccak(text="permledger.role.clearing-agent")
+    PRICE_FEEDER = keccak(text="permledger.role.price-feeder")
 
 
 class InvestorClass(enum.IntEnum):
@@ -58,7 +64,10 @@ EVERY_RULE = ELIGIBILITY_RULES | (
 
 
 class RestrictionCode(enum.IntEnum):
-    """ERC-1404 reason codes (contracts/compliance/RestrictionCode.sol), in check order."""
+    """ERC-1404 reason codes (contracts/compliance/RestrictionCode.sol), in check order.
+
+    Codes 17 on are the stablecoin's, which checks pause, blacklists, registry, then balances.
+    """
 
     SUCCESS = 0
     TOKEN_PAUSED = 1
@@ -77,10 +86,16 @@ class RestrictionCode(enum.IntEnum):
     MAX_INVESTORS_REACHED = 14
     MAX_BALANCE_EXCEEDED = 15
     DAILY_LIMIT_EXCEEDED = 16
+    SENDER_BLACKLISTED = 17
+    RECEIVER_BLACKLISTED = 18
+    BALANCE_ENCUMBERED = 19
 
 
 MAX_AMOUNT = 2**96 - 1
 """The largest balance or supply a token holds, in base units."""
+
+CASH_MAX_SUPPLY = 2**120 - 1
+"""The largest supply (hence balance) of the stablecoin, in base units."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,3 +142,27 @@ class Restriction:
 def investor_id(reference: str) -> bytes:
     """A 32-byte investor id from the registrar's reference (its keccak-256 hash)."""
     return keccak(text=reference)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSpec:
+    """What a new entitlement token is."""
+
+    name: str = "Acme Corp Class A Shares"
+    symbol: str = "ACME"
+    decimals: int = 0
+    nominee: str = "Cede & Co."
+    security_id: str = "US0000000000"
+    terms_uri: str = "ipfs://acme-class-a-terms"
+    terms_hash: bytes = bytes(32)
+    investor_tracking: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CashSpec:
+    """What the stablecoin is; `restricted` admits only the identity registry's eligible wallets
+    (a tokenised deposit)."""
+
+    name: str = "Permledger USD"
+    symbol: str = "PUSD"
+    restricted: bool = False

@@ -10,14 +10,11 @@ from importlib import resources
 from typing import Any, ClassVar, Self
 
 from eth_typing import ChecksumAddress
-from eth_utils import is_checksum_address, is_hex_address, to_checksum_address
+from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_address
 
 from permledger.binding import Artifact, ContractBinding, ErrorDecoder, PreparedCall, calls
 from permledger.chain import Account, Chain, Receipt, TransactionReverted
 from permledger.errors import ConfigurationError, InvalidInput, from_revert
-
-AddressLike = Account | str
-"""An account, or an address as a hex string (EIP-55 checksummed when mixed-case)."""
 
 
 @functools.cache
@@ -51,7 +48,7 @@ def address(value: AddressLike, what: str = "address") -> ChecksumAddress:
     Raises:
         InvalidInput: not 20 hex bytes, or mixed-case with a wrong EIP-55 checksum.
     """
-    if isinstance(value, Account):
+    if isinstance(value, Account | Driver):
         return value.address
     if not isinstance(value, str) or not is_hex_address(value):
         raise InvalidInput(f"{what} {value!r} is not a 20-byte hex address")
@@ -74,6 +71,10 @@ def amount(value: int, what: str = "amount", *, maximum: int = 2**256 - 1) -> in
     if value > maximum:
         raise InvalidInput(f"{what} {value} exceeds the maximum {maximum}")
     return value
+
+
+checked_amount = amount
+"""`amount` under a name that a parameter called `amount` does not shadow."""
 
 
 def bytes32(value: bytes, what: str) -> bytes:
@@ -121,6 +122,14 @@ class Driver:
         with self._decoded():
             return self.binding.transact(name, *args, sender=account)
 
+    def _send_checked(self, name: str, *args: Any, sender: Account | None = None) -> Receipt:
+        """Dry-run the transaction as a call from the sender first: a revert raises its typed
+        error and nothing is sent."""
+        account = self._sender(sender, name)
+        with self._decoded():
+            self.binding.call(name, *args, sender=account.address)
+            return self.binding.transact(name, *args, sender=account)
+
     def _sender(self, sender: Account | None, action: str) -> Account:
         account = sender or self.sender
         if account is None:
@@ -137,3 +146,8 @@ class Driver:
         except TransactionReverted as error:
             decoded = error_decoder().decode(error.data)
             raise from_revert(self.CONTRACT, decoded, error.data, error.tx_hash) from error
+
+
+AddressLike = Account | Driver | str
+"""An account, a driven contract, or an address as a hex string (EIP-55 checksummed when
+mixed-case)."""

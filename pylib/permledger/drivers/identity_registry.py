@@ -144,3 +144,18 @@ class IdentityRegistry(Driver):
     def retired_wallets_of(self, investor_id: bytes) -> list[ChecksumAddress]:
         """An investor's retired wallets."""
         return list(self._call("retiredWalletsOf", bytes32(investor_id, "investor_id")))
+
+    def investor_count(self) -> int:
+        """Investors ever registered: numbers are given out 1, 2, 3, ..., so bisect `investorIdOf`."""
+        empty = bytes(32)
+        high = 1
+        while self._call("investorIdOf", high) != empty:
+            high *= 2
+        low = high // 2  # investorIdOf(low) is set (or low is 0)
+        while high - low > 1:
+            middle = (low + high) // 2
+            if self._call("investorIdOf", middle) != empty:
+                low = middle
+            else:
+                high = middle
+        return low

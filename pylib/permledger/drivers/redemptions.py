@@ -1,0 +1,218 @@
+"""Driver for Redemptions: fund shares redeemed at NAV, forward-priced, and at maturity."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from eth_typing import ChecksumAddress
+
+from permledger.chain import Account, Receipt
+from permledger.drivers.base import AddressLike, Driver, address, amount
+
+NAV_SCALE = 10**18
+"""NAV is cash base units per token base unit, times NAV_SCALE."""
+
+
+def redemption_value(units: int, nav_per_unit: int) -> int:
+    """The cash `units` redeem for at `nav_per_unit`, rounded down as the contract pays."""
+    return units * nav_per_unit // NAV_SCALE
+
+
+class RequestStatus(enum.IntEnum):
+    """Where a redemption request stands (IRedemptions.RequestStatus)."""
+
+    NONE = 0
+    PENDING = 1
+    CANCELLED = 2
+    SETTLED = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Fund:
+    """How a token is redeemed."""
+
+    cash: ChecksumAddress
+    cutoff: int
+    maturity: int
+    treasury: ChecksumAddress
+
+
+@dataclass(frozen=True, slots=True)
+class RedemptionRequest:
+    """A holder's request."""
+
+    request_id: int
+    wallet: ChecksumAddress
+    units: int
+    token: ChecksumAddress
+    cutoff: int
+    status: RequestStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Redeemed:
+    """One settled redemption: units burnt, cash paid, at which NAV."""
+
+    request_id: int
+    wallet: ChecksumAddress
+    units: int
+    cash_paid: int
+    nav_per_unit: int
+
+
+class Redemptions(Driver):
+    """Runs a fund's dealing cycle; every action is dry-run first and sends nothing when it
+    would revert."""
+
+    CONTRACT = "Redemptions"
+
+    def configure_fund(
+        self,
+        token: AddressLike,
+        *,
+        cash: AddressLike,
+        treasury: AddressLike,
+        maturity: int = 0,
+        sender: Account | None = None,
+    ) -> Receipt:
+        """Set the cash token, the paying treasury and the maturity (0: open-ended) of a fund.
+
+        Raises:
+            InvalidInput, RedemptionFundInvalid, AccessControlUnauthorizedAccount.
+        """
+        return self._send_checked(
+            "configureFund",
+            address(token, "token"),
+            address(cash, "cash"),
+            address(treasury, "treasury"),
+            amount(maturity, "maturity", maximum=2**40 - 1),
+            sender=sender,
+        )
+
+    def schedule_dealing(
+        self, token: AddressLike, cutoff: int, *, sender: Account | None = None
+    ) -> Receipt:
+        """Open the next dealing, closing for requests at `cutoff`.
+
+        Raises:
+            RedemptionFundUnknown, RedemptionCutoffInvalid, AccessControlUnauthorizedAccount.
+        """
+        return self._send_checked(
+            "scheduleDealing",
+            address(token, "token"),
+            amount(cutoff, "cutoff", maximum=2**40 - 1),
+            sender=sender,
+        )
+
+    def publish_nav(
+        self, token: AddressLike, nav_per_unit: int, as_of: int, *, sender: Account | None = None
+    ) -> Receipt:
+        """Publish the NAV as of `as_of`.
+
+        Raises:
+            InvalidInput, RedemptionFundUnknown, RedemptionNavInvalid,
+            AccessControlUnauthorizedAccount.
+        """
+        return self._send_checked(
+            "publishNav",
+            address(token, "token"),
+            amount(nav_per_unit, "nav_per_unit", maximum=2**128 - 1),
+            amount(as_of, "as_of", maximum=2**40 - 1),
+            sender=sender,
+        )
+
+    def request_redemption(
+        self, token: AddressLike, units: int, *, sender: Account | None = None
+    ) -> int:
+        """Request redemption of the sender's units at the open dealing; the request id.
+
+        Raises:
+            InvalidInput, RedemptionFundUnknown, RedemptionDealingClosed, RedemptionUnitsInvalid.
+        """
+        receipt = self._send_checked(
+            "requestRedemption",
+            address(token, "token"),
+            amount(units, "units", maximum=2**96 - 1),
+            sender=sender,
+        )
+        return int(self._events("RedemptionRequested", receipt)[0]["requestId"])
+
+    def cancel_redemption(self, request_id: int, *, sender: Account | None = None) -> Receipt:
+        """Withdraw a pending request before its cut-off.
+
+        Raises:
+            RedemptionRequestUnknown, RedemptionRequestClosed, RedemptionNotRequester,
+            RedemptionCutoffPassed.
+        """
+        return self._send_checked("cancelRedemption", request_id, sender=sender)
+
+    def settle(
+        self, request_ids: Sequence[int], *, sender: Account | None = None
+    ) -> list[Redeemed]:
+        """Burn and pay every request at the NAV of its dealing; all or nothing.
+
+        Raises:
+            RedemptionRequestUnknown, RedemptionRequestClosed, RedemptionCutoffNotReached,
+            RedemptionNavStale, ERC20InsufficientBalance (units moved since the request),
+            AccessControlUnauthorizedAccount.
+        """
+        return self._redeemed(self._send_checked("settle", list(request_ids), sender=sender))
+
+    def redeem_at_maturity(
+        self,
+        token: AddressLike,
+        wallets: Sequence[AddressLike],
+        *,
+        batch_size: int = 100,
+        sender: Account | None = None,
+    ) -> list[Redeemed]:
+        """Redeem every wallet's unfrozen holding at maturity, `batch_size` wallets per
+        transaction.
+
+        Raises:
+            InvalidInput, RedemptionNotMatured, RedemptionNavStale,
+            AccessControlUnauthorizedAccount.
+        """
+        target = address(token, "token")
+        holders = [address(w, "wallet") for w in wallets]
+        done: list[Redeemed] = []
+        for start in range(0, len(holders), max(batch_size, 1)):
+            batch = holders[start : start + max(batch_size, 1)]
+            done += self._redeemed(
+                self._send_checked("redeemAtMaturity", target, batch, sender=sender)
+            )
+        return done
+
+    def fund(self, token: AddressLike) -> Fund:
+        """A fund's settings.
+
+        Raises:
+            RedemptionFundUnknown.
+        """
+        return Fund(*self._call("fund", address(token, "token")))
+
+    def nav(self, token: AddressLike) -> tuple[int, int]:
+        """The latest NAV per unit and the time it is as of."""
+        nav_per_unit, as_of = self._call("nav", address(token, "token"))
+        return int(nav_per_unit), int(as_of)
+
+    def request(self, request_id: int) -> RedemptionRequest:
+        """A request.
+
+        Raises:
+            RedemptionRequestUnknown.
+        """
+        wallet, units, token, cutoff, status = self._call("request", request_id)
+        return RedemptionRequest(request_id, wallet, units, token, cutoff, RequestStatus(status))
+
+    def pending_units(self, token: AddressLike, wallet: AddressLike) -> int:
+        """Units a wallet has requested and not yet had settled or cancelled."""
+        return int(self._call("pendingUnits", address(token, "token"), address(wallet, "wallet")))
+
+    def _redeemed(self, receipt: Receipt) -> list[Redeemed]:
+        return [
+            Redeemed(e["requestId"], e["wallet"], e["units"], e["cashPaid"], e["navPerUnit"])
+            for e in self._events("RedemptionSettled", receipt)
+        ]
