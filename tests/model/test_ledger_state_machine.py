@@ -115,7 +115,7 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         market.reset()
         self.market = market
-        self.model = LedgerModel()
+        self.model = LedgerModel(market.token.address)
         self.accounts: list[Account] = market.holders[:WALLETS]
         self.outcomes = outcomes
         """How often each SDK call ended which way, over every run."""
@@ -748,19 +748,22 @@ class LedgerMachine(RuleBasedStateMachine):
         """
         token, model, now = self.market.token, self.token, self.now
         for a in self.accounts:
-            assert token.locked_tokens(a) == model.locked(a.address, now)
+            locked, expected = token.locked_tokens(a), model.locked(a.address, now)
+            if not known_bugs.emptied_lock_keeps_its_date(expected, locked):
+                assert locked == expected
             assert token.transferable_balance(a) == model.transferable(a.address, now)
-        known = [i for i in INVESTORS if i in model.registry.investors]
-        for i in known:
+        for i in INVESTORS:
             assert token.investor_balance(i) == model.investor_balance(i)
-        for record in range(1, len(model.record_dates) + 2):
+        for record in range(len(model.record_dates) + 2):
+            if known_bugs.unknown_record_date_not_passed(model, record):
+                continue
             assert read(token.total_supply_at, record) == model.supply_at(record, now)
             for a in self.accounts:
-                assert read(token.balance_of_at, a, record) == model.balance_at(
-                    a.address, record, now
-                )
-            for i in known:
-                assert not known_bugs.investor_balance_at_unknown_investor(model, i)
+                expected = model.balance_at(a.address, record, now)
+                assert read(token.balance_of_at, a, record) == expected
+            for i in INVESTORS:
+                if known_bugs.investor_balance_at_unknown_investor(model, i, record, now):
+                    continue
                 expected = model.investor_balance_at(i, record, now)
                 assert read(token.investor_balance_at, i, record) == expected
 

@@ -112,7 +112,7 @@ class Example:
     def __init__(self, market: Market) -> None:
         market.reset()
         self.market = market
-        self.model = LedgerModel()
+        self.model = LedgerModel(market.token.address)
         self.free = list(market.holders)
         self.outsider = self.free.pop(0)
         self.spender = self.free.pop(0)
