@@ -61,9 +61,9 @@ def unknown_record_date_not_passed(token: Token, record_id: int) -> bool:
 
 
 def emptied_lock_keeps_its_date(expected: tuple[int, int], reported: tuple[int, int]) -> bool:
-    """Once all of a wallet's locked units have left it (forced transfer, burn, a transfer with
-    the lock-up rule off, recovery), `lockedTokens` still reports the lock's date with no units:
-    (0, until) where nothing is locked, (0, 0).
+    """New (tests/model/test_known_discrepancies.py): once all of a wallet's locked units have
+    left it (forced transfer, burn, a transfer with the lock-up rule off, recovery),
+    `lockedTokens` still reports the lock's date: (0, until) where nothing is locked, (0, 0).
     """
     return expected == (0, 0) and reported[0] == 0
 
