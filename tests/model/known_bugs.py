@@ -28,8 +28,8 @@ def recovery_merges_locks(token: Token, lost: str, new: str, now: int) -> bool:
 
 
 def unconfigured_breaker(settings: Settings, rules: int) -> bool:
-    """CIRCUIT_BREAKER switched on while no share is set (share 0) pauses the token on the
-    first transfer.
+    """CIRCUIT_BREAKER switched on while no share is set (share 0) is accepted and pauses the
+    token on the first transfer; it should be refused (`ComplianceBreakerNotConfigured`).
     """
     return rules & Rule.CIRCUIT_BREAKER != 0 and settings.breaker_share_bps == 0
 
@@ -43,11 +43,29 @@ def breaker_counts_same_investor(token: Token, sender: str, receiver: str) -> bo
     return token.settings.on(Rule.CIRCUIT_BREAKER) and same
 
 
-def investor_balance_at_unknown_investor(token: Token, investor_id: bytes) -> bool:
-    """`investorBalanceAt` of an investor the registry does not know answers instead of
-    reverting for a record date that has not passed.
+def investor_balance_at_unknown_investor(
+    token: Token, investor_id: bytes, record_id: int, now: int
+) -> bool:
+    """`investorBalanceAt` of an investor the registry does not know answers zero without
+    checking the record date, also for one that has not passed or was never scheduled.
     """
-    return investor_id not in token.registry.investors
+    passed = 1 <= record_id <= token.passed_record_dates(now)
+    return investor_id not in token.registry.investors and not passed
+
+
+def unknown_record_date_not_passed(token: Token, record_id: int) -> bool:
+    """A record date that was never scheduled (id 0, or past the count) is refused with
+    `TokenRecordDateNotPassed` instead of `TokenRecordDateUnknown`.
+    """
+    return not 1 <= record_id <= len(token.record_dates)
+
+
+def emptied_lock_keeps_its_date(expected: tuple[int, int], reported: tuple[int, int]) -> bool:
+    """New (tests/model/test_known_discrepancies.py): once all of a wallet's locked units have
+    left it (forced transfer, burn, a transfer with the lock-up rule off, recovery),
+    `lockedTokens` still reports the lock's date: (0, until) where nothing is locked, (0, 0).
+    """
+    return expected == (0, 0) and reported[0] == 0
 
 
 def zero_amount_at_investor_cap(token: Token, sender: str, receiver: str, amount: int) -> bool:

@@ -27,6 +27,8 @@ UNLIMITED_ALLOWANCE = 2**256 - 1
 """An allowance that spending never decreases (ERC-20 convention)."""
 MAX_WALLETS = 16
 """Active wallets an investor may have."""
+MAX_LOCK_TRANCHES = 8
+"""Live lock-up tranches a wallet keeps; more merge the earliest into the later date."""
 DAY = 86_400
 
 
@@ -236,7 +238,9 @@ def _profile_problem(country: int, investor_class: int, kyc_expiry: int, now: in
 
 @dataclass
 class Lot:
-    """Units issued under lock-up: they may not be sent before `until` while the rule is on."""
+    """A tranche of units issued under lock-up: they may not be sent before `until` while the
+    rule is on.
+    """
 
     amount: int
     until: int
@@ -251,8 +255,21 @@ class Holding:
     lots: list[Lot] = field(default_factory=list)
 
     def live_lots(self, now: int) -> list[Lot]:
-        """The lots still locked at `now`."""
+        """The lots still locked at `now`, earliest first."""
         return [lot for lot in self.lots if lot.until > now]
+
+    def lock(self, lots: Iterable[Lot], now: int) -> None:
+        """Add lots: one per date, earliest first; over `MAX_LOCK_TRANCHES`, the two earliest
+        merge into the later of their dates (no unit unlocks early).
+        """
+        by_date: dict[int, int] = {}
+        for lot in [*self.lots, *lots]:
+            if lot.until > now:
+                by_date[lot.until] = by_date.get(lot.until, 0) + lot.amount
+        tidy = [Lot(amount, until) for until, amount in sorted(by_date.items())]
+        while len(tidy) > MAX_LOCK_TRANCHES:
+            tidy[:2] = [Lot(tidy[0].amount + tidy[1].amount, tidy[1].until)]
+        self.lots = tidy
 
 
 @dataclass
@@ -283,10 +300,13 @@ class RecordSnapshot:
 
 
 class Token:
-    """An entitlement token bound to `registry`: an ERC-20 held only by registered wallets."""
+    """An entitlement token at `address`, bound to `registry`: an ERC-20 held only by
+    registered wallets.
+    """
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, address: str) -> None:
         self.registry = registry
+        self.address = address
         self.settings = Settings()
         self.paused = False
         self.holdings: dict[str, Holding] = {}
@@ -323,11 +343,13 @@ class Token:
         return sum(1 for i in self.registry.investors if self.investor_balance(i) > 0)
 
     def locked(self, wallet: str, now: int) -> tuple[int, int]:
-        """Units under a live lock-up and when they unlock; (0, 0) when nothing is locked."""
+        """Units under a live lock-up and when the first of them unlock; (0, 0) when nothing is
+        locked.
+        """
         live = self.holding(wallet).live_lots(now)
         if not live:
             return 0, 0
-        return sum(lot.amount for lot in live), max(lot.until for lot in live)
+        return sum(lot.amount for lot in live), live[0].until
 
     def restricted(self, wallet: str, now: int) -> int:
         """Units the wallet may not send: frozen, plus locked while the lock-up rule is on."""
@@ -481,8 +503,8 @@ class Token:
             return rejected(ZERO, receiver, amount, code)
         s = self.settings
         if s.on(Rule.LOCKUP) and s.lockup_period:
-            self.holdings.setdefault(receiver, Holding()).lots.append(
-                Lot(amount, now + s.lockup_period)
+            self.holdings.setdefault(receiver, Holding()).lock(
+                [Lot(amount, now + s.lockup_period)], now
             )
         self._credit(receiver, amount)
         return None
@@ -565,7 +587,7 @@ class Token:
         gain = self.holdings.setdefault(new, Holding())
         gain.balance += gone.balance
         gain.frozen += gone.frozen
-        gain.lots += gone.live_lots(now)
+        gain.lock(gone.live_lots(now), now)
         return None
 
     # ------------------------------------------------------------ pauser
@@ -586,13 +608,17 @@ class Token:
     # ------------------------------------------------------------ compliance officer
 
     def set_rules(self, rules: int, now: int) -> Revert | None:
-        """Switch rules on and off; the two jurisdiction modes exclude each other."""
+        """Switch rules on and off; the two jurisdiction modes exclude each other, and the
+        circuit breaker needs its settings first.
+        """
         self.settle(now)
         if rules & ~ALL_RULES:
             return Revert("ComplianceRuleUnknown", (rules,))
         both = Rule.JURISDICTION_ALLOWLIST | Rule.JURISDICTION_BLOCKLIST
         if rules & both == both:
             return Revert("ComplianceJurisdictionModeConflict", (rules,))
+        if rules & Rule.CIRCUIT_BREAKER and not self.settings.breaker_share_bps:
+            return Revert("ComplianceBreakerNotConfigured", (self.address,))
         self.settings.rules = rules
         return None
 
@@ -670,7 +696,9 @@ class Token:
         return snapshot if isinstance(snapshot, Revert) else snapshot.balances.get(wallet, 0)
 
     def investor_balance_at(self, investor_id: bytes, record_id: int, now: int) -> int | Revert:
-        """An investor's balance, across all its wallets, at a passed record date."""
+        """An investor's balance, across all its wallets, at a passed record date (zero for an
+        investor the registry does not know, like a wallet that never held).
+        """
         snapshot = self._snapshot(record_id, now)
         if isinstance(snapshot, Revert):
             return snapshot
@@ -685,7 +713,9 @@ class Token:
 
     def _snapshot(self, record_id: int, now: int) -> RecordSnapshot | Revert:
         self.settle(now)
-        if not 1 <= record_id <= self.passed_record_dates(now):
+        if not 1 <= record_id <= len(self.record_dates):
+            return Revert("TokenRecordDateUnknown", (record_id,))
+        if record_id > self.passed_record_dates(now):
             return Revert("TokenRecordDateNotPassed", (record_id,))
         return self.snapshots[record_id - 1]
 
@@ -698,12 +728,17 @@ class Token:
         h = self.holdings[wallet] if amount else self.holding(wallet)
         h.balance -= amount
         h.frozen = min(h.frozen, h.balance)
-        h.lots = h.live_lots(now)
-        excess = sum(lot.amount for lot in h.lots) - h.balance
-        for lot in reversed(h.lots):
-            cut = min(max(excess, 0), lot.amount)
-            lot.amount -= cut
-            excess -= cut
+        # What leaves releases the earliest locks first: what stays is locked longest.
+        excess = sum(lot.amount for lot in h.live_lots(now)) - h.balance
+        kept = []
+        for lot in h.live_lots(now):
+            if excess > 0 and lot.amount <= excess:
+                excess -= lot.amount
+                continue
+            if excess > 0:
+                lot, excess = Lot(lot.amount - excess, lot.until), 0
+            kept.append(lot)
+        h.lots = kept
 
     def _credit(self, wallet: str, amount: int) -> None:
         self.holdings.setdefault(wallet, Holding()).balance += amount
@@ -726,9 +761,9 @@ class Token:
         return None
 
 
-class Ledger:
-    """The registry and one token bound to it."""
+class LedgerModel:
+    """The registry and one token bound to it, at `token_address`."""
 
-    def __init__(self) -> None:
+    def __init__(self, token_address: str) -> None:
         self.registry = Registry()
-        self.token = Token(self.registry)
+        self.token = Token(self.registry, token_address)

@@ -79,6 +79,9 @@ class Scenario:
     investors: tuple[InvestorSpec, ...]
     rules: RuleSpec
     paused: bool
+    """Paused by the pauser before the transfers."""
+    breaker: bool
+    """The first transfer moves the circuit breaker's threshold amount, or one unit more."""
     elapsed: int
     first_sender: str
     """"wallet" (the sender investor's first wallet) or "outsider" (a never registered one)."""
@@ -141,9 +144,19 @@ def _investor(draw: st.DrawFn, *, role: int, focus: Code, elapsed: int, avoid: i
         kyc_ttl = draw(st.integers(HOUR, 60 * DAY))
     frozen_focus = {SENDER: Code.SENDER_FROZEN, RECEIVER: Code.RECEIVER_FROZEN}.get(role)
     frozen = focus == frozen_focus if frozen_focus is not None else draw(_rarely())
-    count = draw(st.integers(1, 2))
+    # The sender's investor mostly has a second wallet: moves within an investor, recoveries.
+    count = draw(st.sampled_from([2, 1] if role == SENDER else [1, 2]))
     wallets = tuple(draw(_wallet(role=role, first=k == 0, focus=focus)) for k in range(count))
     return InvestorSpec(country, investor_class, kyc_ttl, frozen, wallets)
+
+
+def some_rules(rules: list[Rule], *, most: int) -> st.SearchStrategy[list[Rule]]:
+    """Up to `most` of `rules`, each as likely as the others (a set drawn from the list would
+    favour the first rules, as hypothesis favours the first entries of a list).
+    """
+    return st.permutations(rules).flatmap(
+        lambda order: st.integers(0, most).map(lambda k: order[:k])
+    )
 
 
 def _passes(country: int, listed: set[int], rules: int) -> bool:
@@ -157,7 +170,13 @@ def scenarios(draw: st.DrawFn, focus: Code) -> Scenario:
     if focus in (Code.SENDER_KYC_EXPIRED, Code.RECEIVER_KYC_EXPIRED):
         elapsed = max(elapsed, 2 * HOUR)
     switchable = [r for r in Rule if not r & JURISDICTION_MODES]
-    rules = sum(draw(st.sets(st.sampled_from(switchable), max_size=2)), FOCUS_RULES.get(focus, 0))
+    rules = FOCUS_RULES.get(focus, 0)
+    for extra in draw(some_rules(switchable, most=2)):
+        rules |= extra
+    # A token is paused by its pauser, or by the circuit breaker tripping on the first transfer.
+    breaker = focus == Code.TOKEN_PAUSED and draw(st.booleans())
+    if breaker:
+        rules |= Rule.CIRCUIT_BREAKER
     jurisdiction_focus = focus in (
         Code.SENDER_JURISDICTION_NOT_ALLOWED,
         Code.RECEIVER_JURISDICTION_NOT_ALLOWED,
@@ -218,7 +237,10 @@ def scenarios(draw: st.DrawFn, focus: Code) -> Scenario:
         max_balance=draw(drawn["max_balance"]),
         daily_limit=draw(drawn["daily_limit"]),
         lockup_period=draw(st.integers(lockup_low, 20 * DAY)),
-        breaker_share_bps=draw(st.integers(1, 10_000)),
+        # Round shares make the breaker's threshold an exact amount now and then.
+        breaker_share_bps=draw(
+            st.sampled_from([2_500, 5_000, 7_500, 10_000]) | st.integers(1, 10_000)
+        ),
         breaker_window=draw(st.integers(1, 2 * DAY)),
     )
     outsider_sends = focus == Code.SENDER_NOT_REGISTERED and not sender.wallets[0].retired
@@ -233,7 +255,8 @@ def scenarios(draw: st.DrawFn, focus: Code) -> Scenario:
         focus=focus,
         investors=tuple(investors),
         rules=spec,
-        paused=focus == Code.TOKEN_PAUSED,
+        paused=focus == Code.TOKEN_PAUSED and not breaker,
+        breaker=breaker,
         elapsed=elapsed,
         first_sender="outsider" if outsider_sends else "wallet",
         first_receiver=first_receiver,

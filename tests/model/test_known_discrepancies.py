@@ -57,3 +57,23 @@ def test_zero_mint_to_a_non_holder_at_the_investor_cap_is_allowed(
 ) -> None:
     token.mint(bob, 0, sender=issuer)
     assert token.investor_count() == 1
+
+
+@pytest.mark.xfail(raises=AssertionError, reason="lockedTokens keeps the date of an emptied lock")
+def test_locked_tokens_report_nothing_once_the_locked_units_left(
+    onboard: Onboard,
+    token: EntitlementToken,
+    compliance: TransferCompliance,
+    issuer: Account,
+    agent: Account,
+    alice: Account,
+    bob: Account,
+) -> None:
+    onboard(alice)
+    onboard(bob)
+    compliance.set_lockup_period(token.address, 30 * 24 * 3600)
+    compliance.set_rules(token.address, Rule.LOCKUP)
+    token.mint(alice, 100, sender=issuer)
+    token.forced_transfer(alice, bob, 100, sender=agent)
+    # IEntitlementToken.lockedTokens: "The units of `wallet` that are locked and until when".
+    assert token.locked_tokens(alice) == (0, 0)

@@ -40,11 +40,12 @@ from tests.model.ledger_model import (
     UNLIMITED_ALLOWANCE,
     ZERO,
     Code,
-    Ledger,
+    LedgerModel,
     Revert,
+    Rule,
     Token,
 )
-from tests.model.markets import COUNTRIES, HOUR
+from tests.model.markets import COUNTRIES, HOUR, some_rules
 from tests.model.profiles import budget
 
 from permledger.chain import Account
@@ -88,13 +89,17 @@ EVERY_OPERATION = {
 countries = st.sampled_from(COUNTRIES)
 classes = st.sampled_from(CLASSES)
 kyc_ttls = st.integers(-HOUR, 0) | st.integers(HOUR, 90 * DAY) | st.integers(HOUR, 90 * DAY)
-rule_masks = st.sets(st.sampled_from(list(SdkRule)[1:]), max_size=4).map(lambda s: sum(s, 0))
+rule_masks = some_rules(list(Rule), most=4).map(lambda rules: sum(rules, 0))
+"""Up to four rules (both jurisdiction modes together are refused)."""
 investor_limits = st.tuples(st.integers(0, 5), st.integers(0, 3_000), st.integers(0, 2_000))
 investor_limits = st.tuples(st.integers(0, 5), st.integers(0, 3_000), st.integers(0, 2_000))
 ACTORS = (
     ["holder"] * 4 + ["agent"] * 2 + ["issuer"] * 2 + ["officer"] * 2 + ["pauser", "time", "audit"]
 )
 """Who acts in a step, by weight: mostly units moving."""
+record_offsets = st.integers(-2, 3) | st.integers(0, 3 * DAY)
+"""Seconds from now to a record date: a few (it falls on a following step's block), or days;
+in the past it is refused."""
 durations = st.integers(1, HOUR) | st.integers(HOUR, 3 * DAY) | st.integers(10 * DAY, 40 * DAY)
 
 
@@ -110,7 +115,7 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         market.reset()
         self.market = market
-        self.model = Ledger()
+        self.model = LedgerModel(market.token.address)
         self.accounts: list[Account] = market.holders[:WALLETS]
         self.outcomes = outcomes
         """How often each SDK call ended which way, over every run."""
@@ -141,25 +146,51 @@ class LedgerMachine(RuleBasedStateMachine):
         self.outcomes[f"{name}: {outcome}"] += 1
         assert actual == expected, f"{name}: chain {actual}, model {expected}"
 
-    def draw_wallet(self, data: st.DataObject, prefer: Callable[[str], bool]) -> str:
-        """A wallet of the pool, more often one that `prefer`s."""
-        preferred = [a.address for a in self.accounts if prefer(a.address)]
-        return data.draw(st.sampled_from(preferred * 3 + [a.address for a in self.accounts]))
+    # hypothesis draws the first entries of a list most often: the lists below put the
+    # likeliest useful choice first.
+
+    def draw_wallet(
+        self,
+        data: st.DataObject,
+        prefer: Callable[[str], bool],
+        *,
+        other_than: str = ZERO,
+        first: Callable[[str], int] | None = None,
+    ) -> str:
+        """A wallet of the pool: mostly one that `prefer`s other than `other_than`, the highest
+        `first` (by default the richest) first; sometimes any.
+        """
+        preferred = [
+            a.address for a in self.accounts if a.address != other_than and prefer(a.address)
+        ]
+        preferred.sort(key=first or self.token.balance, reverse=True)
+        if preferred and data.draw(st.sampled_from([True, True, True, False])):
+            return data.draw(st.sampled_from(preferred))
+        return data.draw(st.sampled_from([a.address for a in self.accounts]))
 
     def draw_holder(self, data: st.DataObject) -> str:
-        """A wallet, more often one that holds units."""
+        """A wallet, mostly one that holds units."""
         return self.draw_wallet(data, lambda w: self.token.balance(w) > 0)
 
-    def draw_registered(self, data: st.DataObject) -> str:
-        """A wallet, more often a registered one."""
-        return self.draw_wallet(data, self.model.registry.is_registered)
+    def draw_registered(self, data: st.DataObject, *, other_than: str = ZERO) -> str:
+        """A wallet, mostly a registered one other than `other_than`."""
+        return self.draw_wallet(data, self.model.registry.is_registered, other_than=other_than)
 
     def draw_amount(self, data: st.DataObject, wallet: str) -> int:
         """An amount where the wallet's rules change, or any amount up to its balance."""
         h = self.token.holding(wallet)
-        edges = {0, 1, h.balance, h.balance + 1, h.balance - h.frozen}
-        edges.add(self.token.transferable(wallet, self.now))
-        return data.draw(st.sampled_from(sorted(edges)) | st.integers(0, max(h.balance, 10)))
+        transferable = self.token.transferable(wallet, self.now)
+        edges = [
+            transferable,
+            h.balance,
+            h.balance - h.frozen,
+            1,
+            transferable + 1,
+            h.balance + 1,
+            0,
+        ]
+        choices = st.sampled_from(list(dict.fromkeys(edges)))
+        return data.draw(choices | st.integers(0, max(h.balance, 10)))
 
     def account(self, wallet: str) -> Account:
         """The pool account of a wallet, to sign with."""
@@ -233,9 +264,8 @@ class LedgerMachine(RuleBasedStateMachine):
         """Issue units, burn units, or schedule a record date."""
         which = data.draw(st.sampled_from(["issue", "cancel", "record date"]))
         if which == "record date" and len(self.token.record_dates) < MAX_RECORD_DATES:
-            self.schedule_record_date(
-                self.now + data.draw(st.integers(-2, 0) | st.integers(0, 3 * DAY))
-            )
+            # A few seconds ahead, the record date falls on the block of a following step.
+            self.schedule_record_date(self.now + data.draw(record_offsets))
         elif which == "cancel":
             self.cancel(data)
         else:
@@ -249,7 +279,8 @@ class LedgerMachine(RuleBasedStateMachine):
         if which == "allowance":
             self.spend_allowance(data)
             return
-        sender, receiver = self.draw_holder(data), self.draw_registered(data)
+        sender = self.draw_holder(data)
+        receiver = self.draw_registered(data, other_than=sender)
         amount = self.draw_amount(data, sender)
         if not self._transfer_hits_known_bug(sender, receiver, amount):
             self.transfer(sender, receiver, amount, unchecked=which == "unchecked")
@@ -260,10 +291,15 @@ class LedgerMachine(RuleBasedStateMachine):
         if which == "recover":
             self.recover(data)
             return
-        wallet = self.draw_holder(data)
         if which == "force":
-            self.forced_transfer(wallet, self.draw_registered(data), self.draw_amount(data, wallet))
+            # Forcing frozen units out of a wallet must release them: lean towards such wallets.
+            frozen = [a.address for a in self.accounts if self.token.holding(a.address).frozen]
+            lean = bool(frozen) and data.draw(st.booleans())
+            wallet = data.draw(st.sampled_from(frozen)) if lean else self.draw_holder(data)
+            receiver = self.draw_registered(data, other_than=wallet)
+            self.forced_transfer(wallet, receiver, self.draw_amount(data, wallet))
         else:
+            wallet = self.draw_holder(data)
             self.set_frozen_tokens(wallet, self.draw_amount(data, wallet))
 
     def pauser_acts(self, data: st.DataObject) -> None:
@@ -364,7 +400,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def spend_allowance(self, data: st.DataObject) -> None:
         """Approve a spender (or keep the allowance it has), which then moves the units."""
-        owner, receiver = self.draw_holder(data), self.draw_registered(data)
+        owner = self.draw_holder(data)
+        receiver = self.draw_registered(data, other_than=owner)
         amount = self.draw_amount(data, owner)
         spender = data.draw(st.sampled_from(self.accounts)).address
         if self._transfer_hits_known_bug(owner, receiver, amount):
@@ -396,7 +433,8 @@ class LedgerMachine(RuleBasedStateMachine):
             investor = registry.investor_of(wallet)
             return investor is not None and any(w != wallet for w in investor.wallets)
 
-        lost = self.draw_wallet(data, has_sibling)
+        # Wallets with frozen units first: recovery must carry them over.
+        lost = self.draw_wallet(data, has_sibling, first=lambda w: self.token.holding(w).frozen)
         owner = registry.owner.get(lost)
         new = self.draw_wallet(data, lambda w: w != lost and registry.owner.get(w) == owner)
         if known_bugs.recovery_merges_locks(self.token, lost, new, self.now):
@@ -710,19 +748,22 @@ class LedgerMachine(RuleBasedStateMachine):
         """
         token, model, now = self.market.token, self.token, self.now
         for a in self.accounts:
-            assert token.locked_tokens(a) == model.locked(a.address, now)
+            locked, expected = token.locked_tokens(a), model.locked(a.address, now)
+            if not known_bugs.emptied_lock_keeps_its_date(expected, locked):
+                assert locked == expected
             assert token.transferable_balance(a) == model.transferable(a.address, now)
-        known = [i for i in INVESTORS if i in model.registry.investors]
-        for i in known:
+        for i in INVESTORS:
             assert token.investor_balance(i) == model.investor_balance(i)
-        for record in range(1, len(model.record_dates) + 2):
+        for record in range(len(model.record_dates) + 2):
+            if known_bugs.unknown_record_date_not_passed(model, record):
+                continue
             assert read(token.total_supply_at, record) == model.supply_at(record, now)
             for a in self.accounts:
-                assert read(token.balance_of_at, a, record) == model.balance_at(
-                    a.address, record, now
-                )
-            for i in known:
-                assert not known_bugs.investor_balance_at_unknown_investor(model, i)
+                expected = model.balance_at(a.address, record, now)
+                assert read(token.balance_of_at, a, record) == expected
+            for i in INVESTORS:
+                if known_bugs.investor_balance_at_unknown_investor(model, i, record, now):
+                    continue
                 expected = model.investor_balance_at(i, record, now)
                 assert read(token.investor_balance_at, i, record) == expected
 
