@@ -1027,7 +1027,8 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     }
 
     /// @dev Maximum investors and maximum balance for a receiving investor. `senderExits` is true
-    /// when the sending investor's position drops to zero, so the count does not grow.
+    /// when the sending investor's position drops to zero, so the count does not grow; a zero
+    /// amount makes nobody a holder, so it never meets the investor cap.
     function _receiverLimits(TokenStorage storage $, Config cfg, Position receiver, uint256 amount, bool senderExits)
         private
         view
@@ -1035,7 +1036,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     {
         uint16 rules = cfg.rules();
         if (
-            rules & Rule.MAX_INVESTORS != 0 && receiver.balance() == 0 && !senderExits
+            rules & Rule.MAX_INVESTORS != 0 && receiver.balance() == 0 && amount != 0 && !senderExits
                 && $.supply.investorCount() >= $.limits.maxInvestors
         ) return RestrictionCode.MAX_INVESTORS_REACHED;
         // `amount` is at most a balance or the supply's room: the sum cannot overflow.

@@ -2,8 +2,7 @@
 
 Written from the documented rules (the README's reason-code table, `Rule.sol`,
 `RestrictionCode.sol` and the NatSpec of the token and registry interfaces), not from the SDK:
-nothing here imports `permledger`. It says what the ledger is *meant* to do; where the chain
-does otherwise because of a known bug, `known_bugs.py` keeps the generators away.
+nothing here imports `permledger`. It says what the ledger is *meant* to do.
 
 Conventions: wallets are checksummed address strings, investors 32-byte ids, amounts ints.
 Every operation takes `now`, the timestamp of the block it runs in, and returns `None` when it

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from tests.model import known_bugs
 from tests.model.harness import Market, observe, restricted, state_differences
 from tests.model.ledger_model import (
     ALL_CLASSES,
@@ -56,11 +55,7 @@ def boundary_amounts(token: Token, sender: str, receiver: str, now: int) -> list
         edges.append(s.daily_limit - token.sent_on(sending, now))
     edges.append(breaker_headroom(token, now))
     amounts = {e + d for e in edges for d in (0, 1)}
-    return sorted(
-        a
-        for a in amounts
-        if a >= 0 and not known_bugs.zero_amount_at_investor_cap(token, sender, receiver, a)
-    )
+    return sorted(a for a in amounts if a >= 0)
 
 
 def breaker_headroom(token: Token, now: int) -> int:
@@ -85,25 +80,6 @@ def boundary_times(token: Token, sender: str, receiver: str, now: int) -> list[i
 
 ORDINARY = ("transfer", "unchecked", "transfer_from")
 """The methods that move units under the transfer rules."""
-
-
-def known_bug_in_the_way(
-    token: Token, method: str, sender: str, receiver: str, amount: int, now: int
-) -> str | None:
-    """The known bug (`known_bugs.py`) the move would run into, if any."""
-    ordinary = method in ORDINARY
-    source = ZERO if method == "issue" else sender
-    if method == "recover" and known_bugs.recovery_merges_locks(token, sender, receiver, now):
-        return "recovery would merge two lock-ups"
-    if method == "issue" and known_bugs.relocks_earlier_units(token, receiver, now):
-        return "issue would re-lock earlier units"
-    if ordinary and known_bugs.breaker_counts_same_investor(token, sender, receiver):
-        return "the breaker counts moves within one investor"
-    if (ordinary or method == "issue") and known_bugs.zero_amount_at_investor_cap(
-        token, source, receiver, amount
-    ):
-        return "zero amount refused at the investor cap"
-    return None
 
 
 class Example:
@@ -257,7 +233,6 @@ class Example:
                 share_bps=share,
                 window=window,
             )
-        assert not known_bugs.unconfigured_breaker(model.settings, spec.rules)
         if spec.rules != model.settings.rules:
             self.agree(
                 model.set_rules(spec.rules, m.now),
@@ -439,11 +414,6 @@ def test_chain_agrees_with_model_on_generated_markets(market: Market, focus: Cod
             method, amount = example.draw_move(data, sender, amounts, codes, trip=trip)
             if method == "recover":
                 sender, receiver = example.recovery_pair(data, sender, receiver)
-            model = example.model.token
-            bug = known_bug_in_the_way(model, method, sender.address, receiver, amount, market.now)
-            if bug:
-                event(f"skipped: {bug}")
-                continue
             example.move(data, method, sender, receiver, amount)
             example.check_state(sender.address, receiver)
         example.check_all_balances()

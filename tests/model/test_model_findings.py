@@ -1,8 +1,5 @@
-"""Where the chain differs from the model's reading of the documented rules (`known_bugs.py`).
-
-Each test states the documented behaviour and is expected to fail until the contract changes;
-`xfail_strict` turns the fix into a failure here, the signal to drop the mark and the steering
-predicate in `known_bugs.py`.
+"""Regression tests for the places where the model-based tests found the chain departing from
+the documented rules, each reduced to its smallest reproduction.
 """
 
 from __future__ import annotations
@@ -12,13 +9,7 @@ from tests.conftest import Onboard
 
 from permledger.chain import Account
 from permledger.drivers import EntitlementToken, TransferCompliance
-from permledger.errors import ComplianceTransferRejected
 from permledger.types import RestrictionCode, Rule
-
-AT_CAP = pytest.mark.xfail(
-    raises=(AssertionError, ComplianceTransferRejected),
-    reason="MAX_INVESTORS refuses a zero amount to a non-holder at the cap",
-)
 
 
 @pytest.fixture
@@ -40,7 +31,6 @@ def at_investor_cap(
     token.mint(alice, 10, sender=issuer)
 
 
-@AT_CAP
 @pytest.mark.usefixtures("at_investor_cap")
 def test_zero_transfer_to_a_non_holder_at_the_investor_cap_is_allowed(
     token: EntitlementToken, alice: Account, bob: Account
@@ -50,7 +40,6 @@ def test_zero_transfer_to_a_non_holder_at_the_investor_cap_is_allowed(
     assert token.detect_transfer_restriction(alice, bob, 0).code == RestrictionCode.SUCCESS
 
 
-@AT_CAP
 @pytest.mark.usefixtures("at_investor_cap")
 def test_zero_mint_to_a_non_holder_at_the_investor_cap_is_allowed(
     token: EntitlementToken, issuer: Account, bob: Account
@@ -59,7 +48,6 @@ def test_zero_mint_to_a_non_holder_at_the_investor_cap_is_allowed(
     assert token.investor_count() == 1
 
 
-@pytest.mark.xfail(raises=AssertionError, reason="lockedTokens keeps the date of an emptied lock")
 def test_locked_tokens_report_nothing_once_the_locked_units_left(
     onboard: Onboard,
     token: EntitlementToken,
