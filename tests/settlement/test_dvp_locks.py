@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from tests.settlement.conftest import DAY, USD, Market, MockToken
 
@@ -57,11 +59,14 @@ def test_locking_uses_units_the_owner_encumbered_itself(market: Market) -> None:
     assert _held(market, market.cash, market.buyer) == (0, 0)
 
 
-def test_locking_a_token_without_encumbrances_is_refused(market: Market) -> None:
-    trade = market.trade()
+def test_locking_a_token_without_encumbrances_is_refused(
+    market: Market, mock_token: Callable[..., MockToken]
+) -> None:
+    plain = mock_token("PlainERC20", 1_000)
+    trade = market.trade(security_token=plain.address)
     with pytest.raises(errors.SettlementLockUnsupported) as raised:
         market.dvp.propose(trade, lock=True, sender=market.seller)
-    assert raised.value.arguments == {"token": market.shares.address}
+    assert raised.value.arguments == {"token": plain.address}
 
 
 def test_locking_more_than_the_free_balance_is_refused(market: Market) -> None:
@@ -159,9 +164,12 @@ def test_release_excess_returns_only_what_no_leg_uses(market: Market) -> None:
     assert _held(market, market.cash, market.buyer) == (5_000 * USD, 5_000 * USD)
 
 
-def test_release_excess_on_a_token_without_encumbrances_is_refused(market: Market) -> None:
+def test_release_excess_on_a_token_without_encumbrances_is_refused(
+    market: Market, mock_token: Callable[..., MockToken]
+) -> None:
+    plain = mock_token("PlainERC20", 1_000)
     with pytest.raises(errors.SettlementLockUnsupported):
-        market.dvp.release_excess(market.shares.address, sender=market.seller)
+        market.dvp.release_excess(plain.address, sender=market.seller)
 
 
 def test_settled_trade_terms_round_trip_through_events(market: Market, bonds: MockToken) -> None:
