@@ -95,7 +95,11 @@ def test_a_buyer_whose_kyc_lapsed_cannot_receive_locked_shares(
     assert _lock(market) == (100, 100)
     state = market.dvp.trade_state(locked)
     assert state.status == TradeStatus.PROPOSED
-    assert state.seller_affirmed and state.buyer_affirmed and state.security_locked
+    assert (state.seller_affirmed, state.buyer_affirmed, state.security_locked) == (
+        True,
+        True,
+        True,
+    )
 
 
 def test_expiry_releases_the_lock_after_the_sellers_kyc_lapsed_and_the_token_paused(
