@@ -111,7 +111,7 @@ contract EntitlementTokenHandler is Test {
             vm.expectRevert(_rejected(address(0), to, amount, RestrictionCode.RECEIVER_NOT_REGISTERED));
         } else if (ghostInvestorFrozen[inv]) {
             vm.expectRevert(_rejected(address(0), to, amount, RestrictionCode.RECEIVER_FROZEN));
-        } else if (ghostPosition[inv] == 0 && investorCount() >= maxInvestors) {
+        } else if (ghostPosition[inv] == 0 && amount != 0 && investorCount() >= maxInvestors) {
             vm.expectRevert(_rejected(address(0), to, amount, RestrictionCode.MAX_INVESTORS_REACHED));
         } else if (ghostPosition[inv] + amount > maxBalance) {
             vm.expectRevert(_rejected(address(0), to, amount, RestrictionCode.MAX_BALANCE_EXCEEDED));
@@ -528,7 +528,7 @@ contract EntitlementTokenHandler is Test {
         bytes32 receiver = investorOf[to];
         if (sender == receiver) return RestrictionCode.SUCCESS;
         uint256 rp = ghostPosition[receiver];
-        if (rp == 0 && ghostPosition[sender] != amount && investorCount() >= maxInvestors) {
+        if (rp == 0 && amount != 0 && ghostPosition[sender] != amount && investorCount() >= maxInvestors) {
             return RestrictionCode.MAX_INVESTORS_REACHED;
         }
         if (rp + amount > maxBalance) return RestrictionCode.MAX_BALANCE_EXCEEDED;
@@ -552,7 +552,7 @@ contract EntitlementTokenHandler is Test {
         bytes32 receiver = investorOf[to];
         if (sender == receiver) return RestrictionCode.SUCCESS;
         uint256 rp = ghostPosition[receiver];
-        if (rp == 0 && ghostPosition[sender] != amount && investorCount() >= maxInvestors) {
+        if (rp == 0 && amount != 0 && ghostPosition[sender] != amount && investorCount() >= maxInvestors) {
             return RestrictionCode.MAX_INVESTORS_REACHED;
         }
         if (rp + amount > maxBalance) return RestrictionCode.MAX_BALANCE_EXCEEDED;
