@@ -57,6 +57,7 @@ lint: setup
 	$(BIN)/ruff check
 	$(BIN)/mypy
 	forge fmt --check
+	$(MAKE) --no-print-directory slither
 
 # Every finding fails the run unless the line is annotated (docs/security.md explains each).
 slither: $(SLITHER_STAMP) $(NPM_STAMP)

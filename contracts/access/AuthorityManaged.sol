@@ -35,6 +35,7 @@ abstract contract AuthorityManaged is Initializable, UUPSUpgradeable {
     }
 
     /// @dev Binds the contract to its authority; called once from the initializer.
+    // slither-disable-next-line naming-convention (OpenZeppelin's initializer naming)
     function __AuthorityManaged_init(address authority_) internal onlyInitializing {
         require(authority_.code.length != 0, AccessAuthorityInvalid(authority_));
         _authorityStorage().authority = IAccessControl(authority_);
@@ -54,6 +55,7 @@ abstract contract AuthorityManaged is Initializable, UUPSUpgradeable {
     function _authorizeUpgrade(address) internal view override onlyRole(Roles.UPGRADER) {}
 
     function _authorityStorage() private pure returns (AuthorityStorage storage $) {
+        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
         assembly {
             $.slot := AUTHORITY_STORAGE
         }

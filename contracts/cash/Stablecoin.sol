@@ -435,6 +435,7 @@ contract Stablecoin is IStablecoin, ERC20PermitUpgradeable, AuthorityManaged {
     // ---------------------------------------------------------------- internals
 
     /// @dev The domain version never changes, so signature checks need not read it from storage.
+    // slither-disable-next-line naming-convention (OpenZeppelin EIP712's hook name)
     function _EIP712Version() internal pure override returns (string memory) {
         return "1";
     }
@@ -512,6 +513,7 @@ contract Stablecoin is IStablecoin, ERC20PermitUpgradeable, AuthorityManaged {
             WalletRecord record = WalletRecord.wrap(senderWord);
             if (!record.registered()) return RestrictionCode.SENDER_NOT_REGISTERED;
             if (record.frozen()) return RestrictionCode.SENDER_FROZEN;
+            // slither-disable-next-line timestamp (KYC expiry is by date; seconds of drift cannot matter)
             if (record.kycExpiry() <= block.timestamp) return RestrictionCode.SENDER_KYC_EXPIRED;
         }
         if (to != address(0)) {
@@ -589,6 +591,7 @@ contract Stablecoin is IStablecoin, ERC20PermitUpgradeable, AuthorityManaged {
         bytes32 nonce,
         bytes memory signature
     ) private {
+        // slither-disable-next-line timestamp (EIP-3009 validity window in seconds, as the standard defines)
         require(block.timestamp > validAfter, CashAuthorizationNotYetValid(validAfter, block.timestamp));
         require(block.timestamp < validBefore, CashAuthorizationExpired(validBefore, block.timestamp));
         _useAuthorization(
@@ -618,6 +621,7 @@ contract Stablecoin is IStablecoin, ERC20PermitUpgradeable, AuthorityManaged {
     /// @dev An ECDSA signature by `signer`, or an ERC-1271 approval when `signer` is a contract.
     /// ECDSA is tried first so that an ordinary holder pays no code-size lookup.
     function _isValidSignature(address signer, bytes32 digest, bytes memory signature) private view returns (bool) {
+        // slither-disable-next-line unused-return (the third value only details a malformed signature)
         (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, signature);
         if (error == ECDSA.RecoverError.NoError && recovered == signer) return true;
         return SignatureChecker.isValidERC1271SignatureNow(signer, digest, signature);
@@ -640,6 +644,7 @@ contract Stablecoin is IStablecoin, ERC20PermitUpgradeable, AuthorityManaged {
     }
 
     function _cash() private pure returns (CashStorage storage $) {
+        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
         assembly {
             $.slot := CASH_STORAGE
         }

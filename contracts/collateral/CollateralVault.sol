@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AuthorityManaged} from "../access/AuthorityManaged.sol";
 import {Roles} from "../access/Roles.sol";
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
@@ -86,6 +87,7 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
             uint256 before = IERC20(asset).balanceOf(address(this));
             IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
             uint256 received = IERC20(asset).balanceOf(address(this)) - before;
+            // slither-disable-next-line incorrect-equality (exact on purpose: refuses fee-on-transfer assets)
             require(received == amount, VaultDepositShortfall(asset, amount, received));
         }
         $.positions[msg.sender][asset] += amount;
@@ -119,6 +121,7 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
         VaultStorage storage $ = _storage();
         MarginAccount storage a = $.accounts[account];
         (uint96 requirement, uint40 deadline, uint64 mask) = (a.requirement, a.callDeadline, a.assetMask);
+        // slither-disable-next-line timestamp (a zero test of the deadline, not a time comparison)
         require(deadline == 0, VaultMarginCallOpen(account, deadline));
         uint256 value = _freshValue($, account, mask);
         require(value < requirement, VaultMarginSufficient(account, value, requirement));
@@ -148,6 +151,7 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
         MarginAccount storage a = $.accounts[account];
         uint40 deadline = a.callDeadline;
         require(deadline != 0, VaultNoMarginCall(account));
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp > deadline, VaultCureWindowOpen(account, deadline));
         uint256 value = _freshValue($, account, a.assetMask);
         require(value < a.requirement, VaultMarginSufficient(account, value, a.requirement));
@@ -241,10 +245,14 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
             if ((mask >> i) & 1 == 0) continue;
             address asset = $.assetList[i];
             AssetConfig memory c = $.assets[asset];
+            // slither-disable-next-line calls-loop (the system's own price feed, one call per pledged asset)
             IPriceFeed.Price memory p = $.feed.price(asset);
+            // slither-disable-next-line timestamp (price age in seconds against a limit of minutes or more)
             if (p.updatedAt == 0 || block.timestamp > uint256(p.updatedAt) + c.maxPriceAge) fresh = false;
-            uint256 market = $.positions[account][asset] * p.value / PRICE_SCALE;
-            value += market * (BPS - c.haircutBps) / BPS;
+            // One rounding (down) and no overflow: a full-width product divided once.
+            value += Math.mulDiv(
+                $.positions[account][asset], uint256(p.value) * (BPS - c.haircutBps), PRICE_SCALE * BPS
+            );
         }
     }
 
@@ -253,7 +261,9 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
             if ((mask >> i) & 1 == 0) continue;
             address asset = $.assetList[i];
             uint32 maxAge = $.assets[asset].maxPriceAge;
+            // slither-disable-next-line calls-loop (the system's own price feed, one call per pledged asset)
             uint40 updatedAt = $.feed.price(asset).updatedAt;
+            // slither-disable-next-line timestamp (price age in seconds against a limit of minutes or more)
             if (updatedAt == 0 || block.timestamp > uint256(updatedAt) + maxAge) {
                 revert VaultPriceStale(asset, updatedAt, maxAge);
             }
@@ -266,6 +276,7 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
     }
 
     function _storage() private pure returns (VaultStorage storage $) {
+        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
         assembly {
             $.slot := VAULT_STORAGE
         }

@@ -39,6 +39,7 @@ contract PriceFeed is IPriceFeed, AuthorityManaged {
     }
 
     function _storage() private pure returns (PriceFeedStorage storage $) {
+        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
         assembly {
             $.slot := PRICE_FEED_STORAGE
         }

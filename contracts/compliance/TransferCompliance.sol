@@ -38,6 +38,7 @@ contract TransferCompliance is ITransferCompliance, AuthorityManaged {
             ComplianceBreakerNotConfigured(address(token))
         );
         settings.rules = rules;
+        // slither-disable-next-line reentrancy-events (the bound token accepts this call only from here)
         token.applyRuleSettings(settings);
         emit RulesChanged(address(token), rules);
     }
@@ -47,6 +48,7 @@ contract TransferCompliance is ITransferCompliance, AuthorityManaged {
         require(classMask & ~ALL_CLASSES == 0, ComplianceClassMaskInvalid(classMask));
         IEntitlementToken.RuleSettings memory settings = _settings(token);
         settings.allowedClasses = classMask;
+        // slither-disable-next-line reentrancy-events (the bound token accepts this call only from here)
         token.applyRuleSettings(settings);
         emit AllowedClassesChanged(address(token), classMask);
     }
@@ -57,8 +59,10 @@ contract TransferCompliance is ITransferCompliance, AuthorityManaged {
         onlyRole(Roles.COMPLIANCE_OFFICER)
     {
         _requireBound(token);
+        // slither-disable-next-line uninitialized-local (each of the four words is read just below)
         uint256[4] memory words;
         for (uint256 i; i < 4; ++i) {
+            // slither-disable-next-line calls-loop (four reads of the bound token)
             words[i] = token.jurisdictionWord(i);
         }
         for (uint256 i; i < countries.length; ++i) {
@@ -68,6 +72,7 @@ contract TransferCompliance is ITransferCompliance, AuthorityManaged {
             words[country >> 8] = listed ? words[country >> 8] | bit : words[country >> 8] & ~bit;
         }
         for (uint256 i; i < 4; ++i) {
+            // slither-disable-next-line calls-loop,reentrancy-events (four writes to the bound token; only we may)
             token.applyJurisdictionWord(i, words[i]);
         }
         emit JurisdictionsChanged(address(token), countries, listed);
@@ -83,6 +88,7 @@ contract TransferCompliance is ITransferCompliance, AuthorityManaged {
         IEntitlementToken.RuleSettings memory settings = _settings(token);
         (settings.maxInvestors, settings.maxBalancePerInvestor, settings.dailyLimitPerInvestor) =
         (maxInvestors, maxBalancePerInvestor, dailyLimitPerInvestor);
+        // slither-disable-next-line reentrancy-events (the bound token accepts this call only from here)
         token.applyRuleSettings(settings);
         emit InvestorLimitsChanged(address(token), maxInvestors, maxBalancePerInvestor, dailyLimitPerInvestor);
     }
@@ -91,6 +97,7 @@ contract TransferCompliance is ITransferCompliance, AuthorityManaged {
     function setLockupPeriod(IEntitlementToken token, uint32 lockupPeriod) external onlyRole(Roles.COMPLIANCE_OFFICER) {
         IEntitlementToken.RuleSettings memory settings = _settings(token);
         settings.lockupPeriod = lockupPeriod;
+        // slither-disable-next-line reentrancy-events (the bound token accepts this call only from here)
         token.applyRuleSettings(settings);
         emit LockupPeriodChanged(address(token), lockupPeriod);
     }
@@ -103,6 +110,7 @@ contract TransferCompliance is ITransferCompliance, AuthorityManaged {
         require(shareBps != 0 && shareBps <= 10_000 && window != 0, ComplianceBreakerInvalid(shareBps, window));
         IEntitlementToken.RuleSettings memory settings = _settings(token);
         (settings.breakerShareBps, settings.breakerWindow) = (shareBps, window);
+        // slither-disable-next-line reentrancy-events (the bound token accepts this call only from here)
         token.applyRuleSettings(settings);
         emit CircuitBreakerChanged(address(token), shareBps, window);
     }

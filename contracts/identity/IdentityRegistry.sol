@@ -219,7 +219,7 @@ contract IdentityRegistry is IIdentityRegistry, AuthorityManaged {
         RegistryStorage storage $ = _registry();
         InvestorEntry memory e = $.investors[investorId];
         wallets = new address[](active ? e.activeWallets : e.boundWallets - e.activeWallets);
-        uint256 n;
+        uint256 n = 0;
         for (address w = e.newestWallet; w != address(0); w = $.nextWallet[w]) {
             if ($.records[w].registered() == active) wallets[n++] = w;
         }
@@ -233,10 +233,12 @@ contract IdentityRegistry is IIdentityRegistry, AuthorityManaged {
     function _validateProfile(uint16 country, uint8 investorClass, uint40 kycExpiry) private view {
         require(country != 0 && country < 1000, IdentityCountryInvalid(country));
         require(investorClass != 0 && investorClass <= InvestorClass.MAX, IdentityClassInvalid(investorClass));
+        // slither-disable-next-line timestamp (KYC expiry is by date; seconds of drift cannot matter)
         require(kycExpiry > block.timestamp, IdentityKycExpiryInPast(kycExpiry, block.timestamp));
     }
 
     function _registry() private pure returns (RegistryStorage storage $) {
+        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
         assembly {
             $.slot := REGISTRY_STORAGE
         }

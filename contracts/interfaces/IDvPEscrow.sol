@@ -106,6 +106,7 @@ interface IDvPEscrow is ISettlementLegs {
     /// deadline not passed); no trade with these terms yet; to lock, the caller's token supports
     /// ERC-7246 and the caller encumbered the units to the escrow or allowed it to.
     /// Emits `TradeProposed` (and `LegLocked`).
+    // slither-disable-next-line shadowing-local (the returned id is named after its getter on purpose)
     function propose(Trade calldata trade, bool lock) external returns (bytes32 tradeId);
 
     /// @notice Affirms a proposed trade as the calling party, locking its leg if `lock`.
@@ -158,6 +159,7 @@ interface IDvPEscrow is ISettlementLegs {
     function affirmationDigest(Trade calldata trade) external view returns (bytes32);
 
     /// @notice What the escrow records about trade `tradeId` (status `None` if unknown).
+    // slither-disable-next-line shadowing-local (the id is named after its getter on purpose)
     function tradeState(bytes32 tradeId) external view returns (TradeState memory);
 
     /// @notice Dry-runs `settle` now: the trade's state code and each leg's code (the token's

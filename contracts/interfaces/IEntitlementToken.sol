@@ -54,8 +54,10 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible, IERC7
     /// @notice Per-investor balances are tracked from now on.
     event InvestorTrackingEnabled();
     /// @notice The token was paused.
+    // slither-disable-next-line unindexed-event-address (OpenZeppelin Pausable's event, same encoding)
     event Paused(address account);
     /// @notice The token was unpaused.
+    // slither-disable-next-line unindexed-event-address (OpenZeppelin Pausable's event, same encoding)
     event Unpaused(address account);
     /// @notice A record date was scheduled.
     event RecordDateScheduled(uint24 indexed recordId, uint40 time);
@@ -138,7 +140,9 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible, IERC7
     /// @notice Sets the nominee, the security identifier and the terms document reference.
     /// Requirements: caller is an issuer. Emits `SecurityInfoChanged`.
     function setSecurityInfo(
+        // slither-disable-next-line shadowing-local (the setter's parameter is named after its getter)
         string calldata nominee,
+        // slither-disable-next-line shadowing-local (the setter's parameter is named after its getter)
         string calldata securityId,
         string calldata termsUri,
         bytes32 termsHash

@@ -109,6 +109,7 @@ interface IRepo is ISettlementLegs {
     /// repurchase price above zero, haircut below 10,000 bps, `openBy` not passed, maturity after
     /// it); no repo with these terms yet.
     /// Emits `RepoProposed` (and `LegLocked`).
+    // slither-disable-next-line shadowing-local (the returned id is named after its getter on purpose)
     function propose(RepoTerms calldata terms, bool lockLeg, bool lockReturn) external returns (bytes32 repoId);
 
     /// @notice Affirms a proposed repo as the calling party (locks as in `propose`); the
@@ -159,6 +160,7 @@ interface IRepo is ISettlementLegs {
     function purchasePrice(RepoTerms calldata terms) external pure returns (uint256);
 
     /// @notice What the contract records about repo `repoId` (status `None` if unknown).
+    // slither-disable-next-line shadowing-local (the id is named after its getter on purpose)
     function repoState(bytes32 repoId) external view returns (RepoState memory);
 
     /// @notice Dry-runs the opening leg now (the repo code ignores missing affirmations: the last

@@ -36,8 +36,10 @@ interface IStablecoin is IERC20Metadata, IERC20Permit, IERC3009, IERC7246, IERC1
     /// `account` to `to` (a `Transfer` is emitted too).
     event FundsSeized(address indexed account, address indexed to, uint256 amount, bytes32 indexed orderReference);
     /// @notice Every movement and new encumbrance is stopped.
+    // slither-disable-next-line unindexed-event-address (OpenZeppelin Pausable's event, same encoding)
     event Paused(address account);
     /// @notice Movements resume.
+    // slither-disable-next-line unindexed-event-address (OpenZeppelin Pausable's event, same encoding)
     event Unpaused(address account);
     /// @notice Only wallets of `registry` may send and receive from now on (none: zero address).
     event IdentityRegistryChanged(address indexed registry);

@@ -48,7 +48,7 @@ library RecordHistory {
         returns (uint96)
     {
         uint256 count = entries[0] >> COUNT_SHIFT;
-        uint256 low;
+        uint256 low = 0;
         uint256 high = count;
         while (low < high) {
             uint256 mid = (low + high) / 2;

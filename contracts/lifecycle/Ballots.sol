@@ -54,9 +54,10 @@ contract Ballots is IBallots, AuthorityManaged {
     ) external onlyRole(Roles.ISSUER) returns (uint256 proposalId) {
         BallotsStorage storage $ = _storage();
         require(Holders.isBoundTo(token, address($.registry)), VoteTokenInvalid(token));
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(voteStart >= block.timestamp && voteEnd > voteStart, VoteWindowInvalid(voteStart, voteEnd));
         require(quorumBps != 0 && quorumBps <= BPS, VoteQuorumInvalid(quorumBps));
-        uint256 supply;
+        uint256 supply = 0;
         try IEntitlementToken(token).totalSupplyAt(recordId) returns (uint256 s) {
             supply = s;
         } catch {
@@ -75,6 +76,7 @@ contract Ballots is IBallots, AuthorityManaged {
         BallotsStorage storage $ = _storage();
         Proposal storage p = _existing($, proposalId);
         (uint40 start, uint40 end) = (p.voteStart, p.voteEnd);
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp >= start && block.timestamp < end, VoteNotOpen(proposalId, start, end));
         (WalletRecord record, bytes32 investorId) = Holders.lookUp($.registry, msg.sender);
         require(record.registered(), VoteWalletNotRegistered(msg.sender));
@@ -99,6 +101,7 @@ contract Ballots is IBallots, AuthorityManaged {
     /// @inheritdoc IBallots
     function state(uint256 proposalId) external view returns (State) {
         Proposal memory p = _existing(_storage(), proposalId);
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         if (block.timestamp < p.voteStart) return State.Pending;
         if (block.timestamp < p.voteEnd) return State.Active;
         uint256 cast = uint256(p.forVotes) + p.againstVotes + p.abstainVotes;
@@ -124,6 +127,7 @@ contract Ballots is IBallots, AuthorityManaged {
     }
 
     function _storage() private pure returns (BallotsStorage storage $) {
+        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
         assembly {
             $.slot := BALLOTS_STORAGE
         }

@@ -38,6 +38,7 @@ contract Disclosures is IDisclosures, AuthorityManaged {
     {
         require(name != bytes32(0) && bytes(uri).length != 0, DisclosureDocumentInvalid(name));
         DisclosuresStorage storage $ = _storage();
+        // slither-disable-next-line unused-return (false when the name exists: a replaced document keeps it)
         $.names[token].add(name);
         $.documents[token][name] = Document(uri, documentHash, block.timestamp);
         emit DocumentUpdated(token, name, uri, documentHash);
@@ -66,6 +67,7 @@ contract Disclosures is IDisclosures, AuthorityManaged {
     }
 
     function _storage() private pure returns (DisclosuresStorage storage $) {
+        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
         assembly {
             $.slot := DISCLOSURES_STORAGE
         }

@@ -71,9 +71,10 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
     {
         DistributionsStorage storage $ = _storage();
         require(amount != 0 && amount <= type(uint96).max, DistributionAmountInvalid(amount));
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(claimDeadline > block.timestamp, DistributionDeadlineInvalid(claimDeadline, block.timestamp));
         require(Holders.isBoundTo(token, address($.registry)), DistributionTokenInvalid(token));
-        uint256 supply;
+        uint256 supply = 0;
         try IEntitlementToken(token).totalSupplyAt(recordId) returns (uint256 s) {
             supply = s;
         } catch {
@@ -84,6 +85,7 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
         uint256 before = IERC20(cash).balanceOf(address(this));
         IERC20(cash).safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = IERC20(cash).balanceOf(address(this)) - before;
+        // slither-disable-next-line incorrect-equality (exact on purpose: refuses fee-on-transfer cash)
         require(received == amount, DistributionFundingMismatch(amount, received));
 
         distributionId = ++$.count;
@@ -100,6 +102,7 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
         Payment memory p = _payment($, d, distributionId, msg.sender);
         BitMaps.BitMap storage status = $.status[distributionId];
         require(!status.get(p.paidBit), DistributionAlreadyPaid(distributionId, p.investorId));
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(
             p.held || block.timestamp <= d.claimDeadline, DistributionClaimPeriodOver(distributionId, d.claimDeadline)
         );
@@ -116,6 +119,7 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
         DistributionsStorage storage $ = _storage();
         Distribution storage d = _existing($, distributionId);
         BitMaps.BitMap storage status = $.status[distributionId];
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         bool open = block.timestamp <= d.claimDeadline;
         for (uint256 i; i < wallets.length; ++i) {
             Payment memory p = _payment($, d, distributionId, wallets[i]);
@@ -133,6 +137,7 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
         returns (uint256 amount)
     {
         Distribution storage d = _existing(_storage(), distributionId);
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp > d.claimDeadline, DistributionClaimPeriodOpen(distributionId, d.claimDeadline));
         amount = d.funded - d.disbursed - d.held;
         require(amount != 0, DistributionNothingToReclaim(distributionId));
@@ -230,6 +235,7 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
     /// @dev `floor(funded * record-date balance / record-date supply)`; both factors are below
     /// 2^96, so the product cannot overflow.
     function _share(Distribution storage d, bytes32 investorId) private view returns (uint256) {
+        // slither-disable-next-line calls-loop (the distribution's own token, one read per paid investor)
         uint256 balance = IEntitlementToken(d.token).investorBalanceAt(investorId, d.recordId);
         return uint256(d.funded) * balance / d.supplyAtRecord;
     }
@@ -244,6 +250,7 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
     }
 
     function _storage() private pure returns (DistributionsStorage storage $) {
+        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
         assembly {
             $.slot := DISTRIBUTIONS_STORAGE
         }

@@ -58,6 +58,7 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
     /// @inheritdoc IRedemptions
     function scheduleDealing(address token, uint40 cutoff) external onlyRole(Roles.NAV_ADMINISTRATOR) {
         Fund storage f = _fund(_storage(), token);
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(cutoff > block.timestamp, RedemptionCutoffInvalid(cutoff));
         f.cutoff = cutoff;
         emit DealingScheduled(token, cutoff);
@@ -68,6 +69,7 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
         RedemptionsStorage storage $ = _storage();
         _fund($, token);
         Nav storage current = $.navs[token];
+        // slither-disable-next-line timestamp (NAV time in seconds; the cut-off is hours away)
         require(
             navPerUnit != 0 && asOf <= block.timestamp && asOf >= current.asOf, RedemptionNavInvalid(navPerUnit, asOf)
         );
@@ -79,6 +81,7 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
     function requestRedemption(address token, uint256 units) external returns (uint256 requestId) {
         RedemptionsStorage storage $ = _storage();
         uint40 cutoff = _fund($, token).cutoff;
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp < cutoff, RedemptionDealingClosed(token, cutoff));
         uint256 pending = $.pending[token][msg.sender];
         uint256 transferable = IEntitlementToken(token).transferableBalance(msg.sender);
@@ -96,6 +99,7 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
         RedemptionsStorage storage $ = _storage();
         Request storage r = _pending($, requestId);
         require(r.wallet == msg.sender, RedemptionNotRequester(requestId, msg.sender));
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp < r.cutoff, RedemptionCutoffPassed(requestId, r.cutoff));
         r.status = RequestStatus.Cancelled;
         $.pending[r.token][r.wallet] -= r.units;
@@ -109,6 +113,7 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
             uint256 id = requestIds[i];
             Request storage r = _pending($, id);
             (address token, address wallet, uint256 units, uint40 cutoff) = (r.token, r.wallet, r.units, r.cutoff);
+            // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
             require(block.timestamp >= cutoff, RedemptionCutoffNotReached(id, cutoff));
             r.status = RequestStatus.Settled;
             $.pending[token][wallet] -= units;
@@ -124,9 +129,11 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
     {
         RedemptionsStorage storage $ = _storage();
         uint40 maturity = _fund($, token).maturity;
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(maturity != 0 && block.timestamp >= maturity, RedemptionNotMatured(token, maturity));
         for (uint256 i; i < wallets.length; ++i) {
             // Frozen units cannot be burnt: they stay until the transfer agent releases them.
+            // slither-disable-next-line calls-loop (the fund's own token, two reads per wallet of the batch)
             uint256 units =
                 IEntitlementToken(token).balanceOf(wallets[i]) - IEntitlementToken(token).getFrozenTokens(wallets[i]);
             if (units != 0) _redeem($, token, wallets[i], units, maturity, 0);
@@ -168,7 +175,9 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
         require(n.asOf >= pricedAt, RedemptionNavStale(token, n.asOf, pricedAt));
         uint256 cashPaid = units * n.navPerUnit / NAV_SCALE;
         Fund storage f = $.funds[token];
+        // slither-disable-next-line calls-loop (the fund's own token, one burn per settled request)
         IEntitlementToken(token).burn(wallet, units);
+        // slither-disable-next-line arbitrary-send-erc20 (the fund's treasury set by the issuer; units burnt at NAV)
         IERC20(f.cash).safeTransferFrom(f.treasury, wallet, cashPaid);
         emit RedemptionSettled(requestId, token, wallet, units, cashPaid, n.navPerUnit);
     }
@@ -185,6 +194,7 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
     }
 
     function _storage() private pure returns (RedemptionsStorage storage $) {
+        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
         assembly {
             $.slot := REDEMPTIONS_STORAGE
         }

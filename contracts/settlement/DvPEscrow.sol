@@ -191,6 +191,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
         Record memory r = _escrow().trades[id];
         require(r.status != TradeStatus.None, SettlementUnknown(id));
         require(r.status == TradeStatus.Proposed, SettlementWrongStatus(id, uint8(r.status)));
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp > r.deadline, SettlementDeadlineNotPassed(id, r.deadline));
         _escrow().trades[id].status = TradeStatus.Expired;
         emit TradeExpired(id);
@@ -384,6 +385,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
                 due -= amount;
             }
         }
+        // slither-disable-next-line assembly (shrinks a memory array in place; no storage touched)
         assembly {
             // Trim the array to the transfers made (`made` <= `count`, its allocated length).
             mstore(movements, made)
@@ -395,6 +397,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
         if (r.status == TradeStatus.None) return SettlementCode.UNKNOWN;
         if (r.status == TradeStatus.Settled) return SettlementCode.SETTLED;
         if (r.status == TradeStatus.Cancelled) return SettlementCode.CANCELLED;
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         if (r.status == TradeStatus.Expired || block.timestamp > r.deadline) return SettlementCode.EXPIRED;
         if (r.flags & SELLER_AFFIRMED == 0) return SettlementCode.SELLER_NOT_AFFIRMED;
         if (r.flags & BUYER_AFFIRMED == 0) return SettlementCode.BUYER_NOT_AFFIRMED;
@@ -405,6 +408,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
     function _requireOpen(bytes32 id, Record memory r) private view {
         require(r.status != TradeStatus.None, SettlementUnknown(id));
         require(r.status == TradeStatus.Proposed, SettlementWrongStatus(id, uint8(r.status)));
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp <= r.deadline, SettlementDeadlinePassed(id, r.deadline));
     }
 
@@ -417,6 +421,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
     function _validateTerms(bytes32 id, Trade calldata trade) private view {
         _validateDeal(id, trade.seller, trade.buyer, trade.securityToken, trade.cashToken);
         require(trade.securityAmount != 0 && trade.cashAmount != 0, SettlementAmountZero(id));
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp <= trade.deadline, SettlementDeadlinePassed(id, trade.deadline));
     }
 
@@ -425,6 +430,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
     }
 
     function _escrow() private pure returns (EscrowStorage storage $) {
+        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
         assembly {
             $.slot := ESCROW_STORAGE
         }

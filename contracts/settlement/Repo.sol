@@ -84,6 +84,7 @@ contract Repo is IRepo, SettlementLegs {
         uint8 flags = _affirmation(id, terms, lockLeg, lockReturn);
         Record memory r = _repos().repos[id];
         _requireStatus(id, r, RepoStatus.Proposed);
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp <= terms.openBy, SettlementDeadlinePassed(id, terms.openBy));
         require(r.flags & flags & BOTH_AFFIRMED == 0, SettlementAlreadyAffirmed(id, msg.sender));
         emit RepoAffirmed(id, msg.sender);
@@ -105,6 +106,7 @@ contract Repo is IRepo, SettlementLegs {
         require(msg.sender == terms.borrower || msg.sender == terms.lender, SettlementNotParty(id, msg.sender));
         Record memory r = _repos().repos[id];
         _requireStatus(id, r, RepoStatus.Open);
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp >= terms.maturity, RepoNotDue(id, terms.maturity));
         _repos().repos[id].status = RepoStatus.Closed;
         emit RepoClosed(id, msg.sender);
@@ -121,6 +123,7 @@ contract Repo is IRepo, SettlementLegs {
         Record memory r = _repos().repos[id];
         _requireStatus(id, r, RepoStatus.Open);
         uint256 graceEnd = uint256(terms.maturity) + terms.grace;
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp > graceEnd, RepoNotDue(id, graceEnd + 1));
         _repos().repos[id].status = RepoStatus.BorrowerDefaulted;
         emit RepoBorrowerDefaulted(id);
@@ -133,6 +136,7 @@ contract Repo is IRepo, SettlementLegs {
         require(msg.sender == terms.borrower, SettlementNotParty(id, msg.sender));
         Record memory r = _repos().repos[id];
         _requireStatus(id, r, RepoStatus.Open);
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp >= terms.maturity, RepoNotDue(id, terms.maturity));
         uint8 repayment = _legCode(terms.cashToken, terms.borrower, terms.lender, terms.repurchasePrice, 0);
         require(repayment == SettlementCode.SUCCESS, RepoRepaymentNotReady(id, repayment));
@@ -163,6 +167,7 @@ contract Repo is IRepo, SettlementLegs {
         bytes32 id = _repoId(terms);
         Record memory r = _repos().repos[id];
         _requireStatus(id, r, RepoStatus.Proposed);
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp > terms.openBy, SettlementDeadlineNotPassed(id, terms.openBy));
         _repos().repos[id].status = RepoStatus.Expired;
         emit RepoExpired(id);
@@ -199,6 +204,7 @@ contract Repo is IRepo, SettlementLegs {
     function checkOpening(RepoTerms calldata terms) external view returns (RepoCheck memory check) {
         Record memory r = _repos().repos[_repoId(terms)];
         check.repo = _statusCode(r, RepoStatus.Proposed);
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         if (check.repo == SettlementCode.SUCCESS && block.timestamp > terms.openBy) {
             check.repo = SettlementCode.EXPIRED;
         }
@@ -218,6 +224,7 @@ contract Repo is IRepo, SettlementLegs {
     function checkClosing(RepoTerms calldata terms) external view returns (RepoCheck memory check) {
         Record memory r = _repos().repos[_repoId(terms)];
         check.repo = _statusCode(r, RepoStatus.Open);
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         if (check.repo == SettlementCode.SUCCESS && block.timestamp < terms.maturity) {
             check.repo = SettlementCode.NOT_DUE;
         }
@@ -314,6 +321,7 @@ contract Repo is IRepo, SettlementLegs {
             terms.securityAmount != 0 && terms.repurchasePrice != 0 && purchasePrice(terms) != 0,
             SettlementAmountZero(id)
         );
+        // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp <= terms.openBy, SettlementDeadlinePassed(id, terms.openBy));
         require(terms.maturity > terms.openBy, RepoScheduleInvalid(id, terms.openBy, terms.maturity));
     }
@@ -323,6 +331,7 @@ contract Repo is IRepo, SettlementLegs {
     }
 
     function _repos() private pure returns (RepoStorage storage $) {
+        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
         assembly {
             $.slot := REPO_STORAGE
         }

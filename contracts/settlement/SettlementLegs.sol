@@ -158,9 +158,11 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
     /// transfers did not use, or encumbers again the units of still-open legs they used.
     function _restoreLocks(address token, address owner, uint256 sent, uint256 lockedClosing, uint256 keep) internal {
         if (lockedClosing > sent) {
+            // slither-disable-next-line calls-loop (the trade's own tokens; one failure reverts the batch by design)
             IERC7246(token).release(owner, lockedClosing - sent);
         } else if (keep != 0 && sent > lockedClosing) {
             (, uint256 held) = _encumbrance(token, owner);
+            // slither-disable-next-line calls-loop (the trade's own tokens; one failure reverts the batch by design)
             if (held < keep) IERC7246(token).encumberFrom(owner, address(this), keep - held);
         }
     }
@@ -242,12 +244,14 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
 
     /// @dev A view call that returns one word; `ok` is false when it reverts or returns less.
     function _staticUint(address target, bytes memory data) private view returns (bool ok, uint256 value) {
+        // slither-disable-next-line calls-loop,low-level-calls (a static probe; a failure is an answer)
         (bool success, bytes memory output) = target.staticcall(data);
         if (!success || output.length < 32) return (false, 0);
         return (true, abi.decode(output, (uint256)));
     }
 
     function _legs() private pure returns (LegsStorage storage $) {
+        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
         assembly {
             $.slot := LEGS_STORAGE
         }

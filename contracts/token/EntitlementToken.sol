@@ -96,6 +96,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
 
     /// @dev The identity registry every proxy of this implementation asks: an immutable, read from
     /// code rather than storage on every transfer.
+    // slither-disable-next-line naming-convention (immutables are ALL_CAPS in this codebase)
     IIdentityRegistry private immutable REGISTRY;
 
     /// @param registry The identity registry (its proxy) of the deployment.
@@ -323,6 +324,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         Config cfg = $.config;
         uint40 last = cfg.lastRecordDate();
         uint40 earliest = last > block.timestamp ? last : uint40(block.timestamp);
+        // slither-disable-next-line timestamp (record dates are by time; seconds of drift cannot matter)
         require(time >= earliest, TokenRecordDateInvalid(time, earliest));
         cfg = cfg.withRecordDate(time);
         $.config = cfg;
@@ -346,6 +348,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     /// @inheritdoc IEntitlementToken
     function applyRuleSettings(RuleSettings calldata settings) external {
         TokenStorage storage $ = _token();
+        // slither-disable-next-line timestamp (an address check, not a time comparison)
         require(msg.sender == address($.compliance), TokenCallerNotCompliance(msg.sender));
         Config cfg = $.config;
         if (settings.rules & Rule.INVESTOR_RULES != 0 && !cfg.investorTracking()) {
@@ -390,6 +393,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         bytes4 selector = ITransferCompliance.messageForRestriction.selector;
         // The compliance contract's answer is already the ABI encoding of the string: passed on
         // as it is, without decoding and encoding it again.
+        // slither-disable-next-line assembly (returns a string constant without a copy)
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, selector)
@@ -589,8 +593,10 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
                 uint256 left = sp.balance() - amount;
                 $.positions[senderNumber] = sp.withBalance(left);
                 $.positions[receiverNumber] = rp.withBalance(rp.balance() + amount);
+                // slither-disable-next-line incorrect-equality,timestamp (exact test on a local count)
                 if ((left == 0) != (rp.balance() == 0)) {
                     count = $.supply.investorCount();
+                    // slither-disable-next-line incorrect-equality (exact test on a local count, not on a balance)
                     count = left == 0 ? count - 1 : count + 1;
                 }
             }
@@ -609,6 +615,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         bool tripped;
         unchecked {
             // Times fit 33 bits, amounts 96 bits and shares 14 bits: nothing here can overflow.
+            // slither-disable-next-line timestamp (the circuit-breaker window is hours; seconds of drift cannot matter)
             if (block.timestamp >= uint256(start) + cfg.breakerWindow()) {
                 (start, moved) = (uint32(block.timestamp), 0);
             }
@@ -632,8 +639,10 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         Supply sup = $.supply;
         require(amount <= MAX_AMOUNT - sup.total(), TokenAmountTooLarge(amount));
         WalletState w = $.wallets[to];
+        // slither-disable-next-line calls-loop (the token's own registry, one read per wallet of the batch)
         WalletRecord record = WalletRecord.wrap(REGISTRY.walletRecord(to));
         uint32 number = record.investorNumber();
+        // slither-disable-next-line uninitialized-local (a zero position is the intended start)
         Position p;
         if (cfg.investorTracking()) p = $.positions[number];
         uint8 code = _eligibility($, cfg, record, false);
@@ -676,6 +685,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         sup = sup.withTotal(sup.total() - amount);
         if (cfg.investorTracking()) {
             // A retired wallet keeps its investor number, so its units still count for its investor.
+            // slither-disable-next-line calls-loop (the token's own registry, one read per wallet of the batch)
             uint32 number = WalletRecord.wrap(REGISTRY.walletRecord(from)).investorNumber();
             Position p = $.positions[number];
             uint256 left = p.balance() - amount;
@@ -725,7 +735,9 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         uint256 amount
     ) private returns (WalletState) {
         (uint256[] memory lostLocks, uint256 lostCount) = _tranches($, lostWallet, lost);
+        // slither-disable-next-line incorrect-equality,timestamp (exact test on a local count)
         if (lostCount == 0) return gain;
+        // slither-disable-next-line uninitialized-local (the sum starts at zero)
         uint256 lostLocked;
         for (uint256 i; i < lostCount; ++i) {
             lostLocked += LockTranches.amountOf(lostLocks[i]);
@@ -753,6 +765,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         }
         w = w.withBalance(balance);
         // Locks that all expired need no work: they count for nothing and are overwritten later.
+        // slither-disable-next-line timestamp (lock-ups expire by time by design; seconds of drift cannot matter)
         if (block.timestamp < w.lockedUntil() || w.has(WalletStateLib.TRANCHES)) {
             w = _settleLocks($, account, w, balance);
         }
@@ -769,6 +782,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         uint256 encumbered = _encumbered($, account, w);
         if (encumbered == 0) w = w.withFlag(WalletStateLib.ENCUMBERED, false);
         uint256 freezable = balance - encumbered;
+        // slither-disable-next-line timestamp (compares amounts, not times)
         if (w.has(WalletStateLib.FROZEN) && $.frozen[account] > freezable) {
             $.frozen[account] = freezable;
             w = w.withFlag(WalletStateLib.FROZEN, freezable != 0);
@@ -781,6 +795,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         private
         returns (WalletState)
     {
+        // slither-disable-next-line timestamp (compares record-date counts, not times)
         if (passed != w.seen()) w = _remember($, account, w, passed);
         unchecked {
             // Balances and amounts are below 2^96 (the supply cap), so the sum fits.
@@ -867,7 +882,9 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         returns (WalletState)
     {
         (uint256 live, uint32 earliest) = _liveLock($, account, w);
+        // slither-disable-next-line incorrect-equality,timestamp (exact test on a local count)
         if (live == 0) return w.withLock(amount, until).withFlag(WalletStateLib.TRANCHES, false);
+        // slither-disable-next-line incorrect-equality (merges two lock-ups with the same expiry)
         if (!w.has(WalletStateLib.TRANCHES) && earliest == until) return w.withLock(live + amount, until);
         (uint256[] memory list, uint256 n) = _tranches($, account, w);
         n = LockTranches.insert(list, n, LockTranches.pack(amount, until));
@@ -881,6 +898,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         returns (WalletState)
     {
         (uint256 live, uint32 earliest) = _liveLock($, account, w);
+        // slither-disable-next-line incorrect-equality,timestamp (exact test on a local count)
         if (live == 0) return w.withLock(0, 0).withFlag(WalletStateLib.TRANCHES, false);
         if (live <= balance) return w.withLock(live, earliest);
         (uint256[] memory list, uint256 n) = _tranches($, account, w);
@@ -894,6 +912,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         view
         returns (uint256 amount, uint32 earliest)
     {
+        // slither-disable-next-line timestamp (lock-ups expire by time by design; seconds of drift cannot matter)
         if (block.timestamp < w.lockedUntil()) return (w.locked(), w.lockedUntil());
         if (!w.has(WalletStateLib.TRANCHES)) return (0, 0);
         (uint256[] memory list, uint256 n) = _tranches($, account, w);
@@ -912,6 +931,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         list = LockTranches.newList();
         if (w.has(WalletStateLib.TRANCHES)) {
             n = LockTranches.loadLive($.lockTranches[account], list, 0, block.timestamp);
+            // slither-disable-next-line timestamp (lock-ups expire by time by design; seconds of drift cannot matter)
         } else if (block.timestamp < w.lockedUntil()) {
             list[n++] = LockTranches.pack(w.locked(), w.lockedUntil());
         }
@@ -923,7 +943,9 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         private
         returns (WalletState)
     {
+        // slither-disable-next-line incorrect-equality,timestamp (exact test on a local count)
         if (n == 0) return w.withLock(0, 0).withFlag(WalletStateLib.TRANCHES, false);
+        // slither-disable-next-line incorrect-equality (exact test on a local count, not on a balance)
         if (n == 1) {
             w = w.withLock(LockTranches.amountOf(list[0]), LockTranches.untilOf(list[0]));
             return w.withFlag(WalletStateLib.TRANCHES, false);
@@ -939,6 +961,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     function _records(address a, address b) private view returns (WalletRecord ra, WalletRecord rb) {
         IIdentityRegistry registry = REGISTRY;
         bytes4 selector = IIdentityRegistry.walletRecords.selector;
+        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, selector)
@@ -987,6 +1010,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
             uint256 sent = m.senderPosition.sentOn(uint32(block.timestamp / 1 days));
             // `amount` is at most the sender's balance here: both terms are below 2^96.
             unchecked {
+                // slither-disable-next-line timestamp (the daily limit counts by day; drift of seconds cannot matter)
                 if (sent + amount > $.limits.dailyLimitPerInvestor) return RestrictionCode.DAILY_LIMIT_EXCEEDED;
             }
         }
@@ -1020,6 +1044,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
             if (lockup) {
                 (uint256 live,) = _liveLock($, account, w);
                 held += live;
+                // slither-disable-next-line timestamp (compares amounts, not times)
                 if (own > (held > balance ? 0 : balance - held)) return RestrictionCode.TOKENS_LOCKED;
             }
         }
@@ -1059,6 +1084,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         }
         if (w.frozen()) return sender ? RestrictionCode.SENDER_FROZEN : RestrictionCode.RECEIVER_FROZEN;
         uint16 rules = cfg.rules();
+        // slither-disable-next-line timestamp (KYC expiry is by date; seconds of drift cannot matter)
         if (rules & Rule.KYC != 0 && w.kycExpiry() <= block.timestamp) {
             return sender ? RestrictionCode.SENDER_KYC_EXPIRED : RestrictionCode.RECEIVER_KYC_EXPIRED;
         }
@@ -1100,6 +1126,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
                 held += live;
             }
         }
+        // slither-disable-next-line timestamp (compares amounts, not times)
         return held > w.balance() ? w.balance() : held;
     }
 
@@ -1109,6 +1136,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     /// already loaded; each record date still in the future costs one more read.
     function _passed(TokenStorage storage $, Config cfg) private view returns (uint24 n) {
         n = cfg.recordDateCount();
+        // slither-disable-next-line timestamp (record dates are by time; seconds of drift cannot matter)
         if (n == 0 || cfg.lastRecordDate() <= block.timestamp) return n;
         --n;
         while (n != 0 && $.recordDates[n] > block.timestamp) --n;
@@ -1136,6 +1164,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         returns (uint256 total)
     {
         for (uint256 retired; retired < 2; ++retired) {
+            // slither-disable-next-line calls-loop (the token's own registry: active, then retired wallets)
             address[] memory wallets =
                 retired == 0 ? REGISTRY.walletsOf(investorId) : REGISTRY.retiredWalletsOf(investorId);
             for (uint256 i; i < wallets.length; ++i) {
@@ -1172,6 +1201,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     }
 
     function _token() private pure returns (TokenStorage storage $) {
+        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
         assembly {
             $.slot := TOKEN_STORAGE
         }

@@ -21,13 +21,13 @@ library WalletRecordLib {
     uint256 private constant REGISTERED_BIT = 1 << 97;
 
     /// @notice Packs a registered wallet's record.
-    function pack(uint32 investorNumber, uint16 country, uint8 investorClass, uint40 kycExpiry, bool frozen_)
+    function pack(uint32 number_, uint16 country_, uint8 class_, uint40 kycExpiry_, bool frozen_)
         internal
         pure
         returns (WalletRecord)
     {
-        uint256 word = uint256(investorNumber) | (uint256(country) << COUNTRY_SHIFT)
-            | (uint256(investorClass) << CLASS_SHIFT) | (uint256(kycExpiry) << KYC_SHIFT) | REGISTERED_BIT;
+        uint256 word = uint256(number_) | (uint256(country_) << COUNTRY_SHIFT) | (uint256(class_) << CLASS_SHIFT)
+            | (uint256(kycExpiry_) << KYC_SHIFT) | REGISTERED_BIT;
         return WalletRecord.wrap(frozen_ ? word | FROZEN_BIT : word);
     }
 
