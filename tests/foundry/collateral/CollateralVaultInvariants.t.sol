@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
-import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
-import {Roles} from "../../../contracts/access/Roles.sol";
-import {CollateralVault} from "../../../contracts/collateral/CollateralVault.sol";
-import {PriceFeed} from "../../../contracts/collateral/PriceFeed.sol";
 import {PlainERC20} from "../../../contracts/mocks/PlainERC20.sol";
-import {Fixture} from "../Fixture.sol";
+import {VaultFixture} from "./VaultFixture.sol";
 import {CollateralVaultHandler} from "./handlers/CollateralVaultHandler.sol";
 
 /// @notice The collateral vault under random pledges, withdrawals, prices, margin calls and
@@ -16,46 +12,18 @@ import {CollateralVaultHandler} from "./handlers/CollateralVaultHandler.sol";
 /// @dev Two assets: the entitlement token (pledged by ERC-7246 encumbrance, units stay in the
 /// owner's wallet, transfers restricted) and a plain ERC-20 held in custody. No one sends the vault
 /// tokens outside `deposit`, so its custody balance must equal the pledges exactly.
-contract CollateralVaultInvariantsTest is Fixture {
+contract CollateralVaultInvariantsTest is VaultFixture {
     uint256 internal constant PLAIN_SUPPLY = 30_000;
     uint256 internal constant UNITS = 1_000;
 
-    address internal clearing = makeAddr("clearing");
-    address internal feeder = makeAddr("feeder");
-
-    CollateralVault internal vault;
-    PriceFeed internal feed;
     PlainERC20 internal plain;
     CollateralVaultHandler internal handler;
 
     function setUp() public override {
         super.setUp();
-        vm.startPrank(admin);
-        authority.grantRole(Roles.CLEARING_AGENT, clearing);
-        authority.grantRole(Roles.PRICE_FEEDER, feeder);
-        vm.stopPrank();
-        feed = PriceFeed(
-            address(
-                new ERC1967Proxy(address(new PriceFeed()), abi.encodeCall(PriceFeed.initialize, (address(authority))))
-            )
-        );
-        vault = CollateralVault(
-            address(
-                new ERC1967Proxy(
-                    address(new CollateralVault()),
-                    abi.encodeCall(CollateralVault.initialize, (address(authority), address(feed), 1 hours))
-                )
-            )
-        );
         plain = new PlainERC20(PLAIN_SUPPLY);
-        vm.startPrank(clearing);
-        vault.listAsset(address(token), 2_000, 1 days);
-        vault.listAsset(address(plain), 200, 1 days);
-        vm.stopPrank();
-        vm.startPrank(feeder);
-        feed.setPrice(address(token), 10e18);
-        feed.setPrice(address(plain), 1e18);
-        vm.stopPrank();
+        listAsset(address(token), 2_000, 10e18);
+        listAsset(address(plain), 200, 1e18);
 
         address[] memory pledgers = new address[](3);
         (pledgers[0], pledgers[1], pledgers[2]) = (alice, bob, carol);
