@@ -161,7 +161,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
         emit BatchSettled(batchId, msg.sender, trades.length, movements.length);
         for (uint256 k; k < movements.length; ++k) {
             Movement memory m = movements[k];
-            // slither-disable-next-line arbitrary-send-erc20
+            // slither-disable-next-line arbitrary-send-erc20 (net debits of parties to affirmed trades)
             IERC20(m.token).safeTransferFrom(m.from, m.to, m.amount);
         }
         for (uint256 k; k < count; ++k) {
@@ -306,7 +306,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
     /// spares an EOA signer the cold code-size read (2.6k gas) `SignatureChecker` starts with.
     function _signedBy(address signer, bytes32 digest, bytes calldata signature) private view returns (bool) {
         // The error's argument adds nothing here: any error means "not this signer".
-        // slither-disable-next-line unused-return
+        // slither-disable-next-line unused-return (see the line above)
         (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, signature);
         if (error == ECDSA.RecoverError.NoError && recovered == signer) return true;
         return SignatureChecker.isValidERC1271SignatureNow(signer, digest, signature);

@@ -133,7 +133,7 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
     function _move(address token, address from, address to, uint256 amount, uint256 lockedClosing, uint256 keep)
         internal
     {
-        // slither-disable-next-line arbitrary-send-erc20
+        // slither-disable-next-line arbitrary-send-erc20 (a party that committed to the deal)
         IERC20(token).safeTransferFrom(from, to, amount);
         _restoreLocks(token, from, amount, lockedClosing, keep);
     }
