@@ -8,7 +8,7 @@ import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 import {AuthorityManaged} from "../access/AuthorityManaged.sol";
 import {Roles} from "../access/Roles.sol";
 import {IDistributions} from "../interfaces/IDistributions.sol";
-import {IEntitlementToken} from "../interfaces/IEntitlementToken.sol";
+import {IEntitlementTokenRecords} from "../interfaces/IEntitlementTokenRecords.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {Holders} from "../libraries/Holders.sol";
 import {WalletRecord} from "../types/WalletRecord.sol";
@@ -74,7 +74,7 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
         require(claimDeadline > block.timestamp, DistributionDeadlineInvalid(claimDeadline, block.timestamp));
         require(Holders.isBoundTo(token, address($.registry)), DistributionTokenInvalid(token));
         uint256 supply;
-        try IEntitlementToken(token).totalSupplyAt(recordId) returns (uint256 s) {
+        try IEntitlementTokenRecords(token).totalSupplyAt(recordId) returns (uint256 s) {
             supply = s;
         } catch {
             revert DistributionRecordDateNotPassed(token, recordId);
@@ -230,7 +230,7 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
     /// @dev `floor(funded * record-date balance / record-date supply)`; both factors are below
     /// 2^96, so the product cannot overflow.
     function _share(Distribution storage d, bytes32 investorId) private view returns (uint256) {
-        uint256 balance = IEntitlementToken(d.token).investorBalanceAt(investorId, d.recordId);
+        uint256 balance = IEntitlementTokenRecords(d.token).investorBalanceAt(investorId, d.recordId);
         return uint256(d.funded) * balance / d.supplyAtRecord;
     }
 
