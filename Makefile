@@ -40,10 +40,11 @@ $(SLITHER_STAMP): scripts/slither-requirements.txt
 build: setup
 	$(BIN)/python -m permledger.build
 
-# The second pytest run: the driver tests again, on anvil over JSON-RPC (a second backend).
+# The second pytest run: the driver and lifecycle tests again, on anvil over JSON-RPC (a second
+# backend; `--backend anvil` runs any of the suites there, tests/settlement in about 4 minutes).
 test: setup
 	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest -q tests/drivers --backend anvil
+	$(BIN)/python -m pytest -q tests/drivers tests/lifecycle --backend anvil
 	forge test
 
 demo: setup

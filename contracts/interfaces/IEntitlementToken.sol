@@ -59,8 +59,6 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible, IERC7
     /// @notice The token was unpaused.
     // slither-disable-next-line unindexed-event-address (OpenZeppelin Pausable's event, same encoding)
     event Unpaused(address account);
-    /// @notice A record date was scheduled.
-    event RecordDateScheduled(uint24 indexed recordId, uint40 time);
     /// @notice Units were issued under lock-up until `until` (each issue is its own tranche).
     event TokensLocked(address indexed wallet, uint256 amount, uint32 until);
     /// @notice A lost wallet's holding moved to another wallet of the same investor.
@@ -94,12 +92,6 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible, IERC7
     error TokenForcedTransferToSelf(address wallet);
     /// @notice Recovery needs two different wallets of the same investor, the new one registered.
     error TokenRecoveryInvalid(address lostWallet, address newWallet);
-    /// @notice A record date must be now or later, and not before the last one scheduled.
-    error TokenRecordDateInvalid(uint40 time, uint40 earliest);
-    /// @notice The record date with this id is scheduled but its time has not come.
-    error TokenRecordDateNotPassed(uint24 recordId);
-    /// @notice No record date with this id was ever scheduled (ids run from 1 to `recordDateCount`).
-    error TokenRecordDateUnknown(uint24 recordId);
 
     /// @notice Issues `amount` to `to` (which must pass the receiver's rules).
     /// Requirements: caller is an issuer; the token is not paused.
@@ -131,11 +123,6 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible, IERC7
     /// @notice Unpauses and starts a new circuit-breaker window.
     /// Requirements: caller is a pauser. Emits `Unpaused`.
     function unpause() external;
-
-    /// @notice Schedules a record date at `time` (now or later, not before the last one).
-    /// Requirements: caller is an issuer or a transfer agent.
-    /// Emits `RecordDateScheduled`.
-    function scheduleRecordDate(uint40 time) external returns (uint24 recordId);
 
     /// @notice Sets the nominee, the security identifier and the terms document reference.
     /// Requirements: caller is an issuer. Emits `SecurityInfoChanged`.
@@ -195,33 +182,6 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible, IERC7
     /// same as `availableBalanceOf`.
     function transferableBalance(address wallet) external view returns (uint256);
 
-    /// @notice An investor's balance across all its wallets, active and retired (from its position
-    /// on tracked tokens, else summed); zero for an investor the registry does not know.
-    function investorBalance(bytes32 investorId) external view returns (uint256);
-
     /// @notice The number of investors holding a non-zero balance (tracked tokens only).
     function investorCount() external view returns (uint256);
-
-    /// @notice The number of record dates scheduled.
-    function recordDateCount() external view returns (uint24);
-
-    /// @notice The time of record date `recordId`.
-    /// Requirements: the record date was scheduled (else `TokenRecordDateUnknown`).
-    function recordDate(uint24 recordId) external view returns (uint40);
-
-    /// @notice The number of record dates whose time has come.
-    function passedRecordDates() external view returns (uint24);
-
-    /// @notice A wallet's balance at a passed record date (zero for a wallet that never held).
-    /// Requirements: the record date was scheduled (else `TokenRecordDateUnknown`) and its time has
-    /// come (else `TokenRecordDateNotPassed`); the same for the two views below.
-    function balanceOfAt(address wallet, uint24 recordId) external view returns (uint256);
-
-    /// @notice An investor's balance across all its wallets, active and retired, at a passed
-    /// record date. Like a wallet that never held, an investor the registry does not know held
-    /// nothing: zero, not an error.
-    function investorBalanceAt(bytes32 investorId, uint24 recordId) external view returns (uint256);
-
-    /// @notice The total supply at a passed record date.
-    function totalSupplyAt(uint24 recordId) external view returns (uint256);
 }

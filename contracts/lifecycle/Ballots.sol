@@ -5,7 +5,7 @@ import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 import {AuthorityManaged} from "../access/AuthorityManaged.sol";
 import {Roles} from "../access/Roles.sol";
 import {IBallots} from "../interfaces/IBallots.sol";
-import {IEntitlementToken} from "../interfaces/IEntitlementToken.sol";
+import {IEntitlementTokenRecords} from "../interfaces/IEntitlementTokenRecords.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {Holders} from "../libraries/Holders.sol";
 import {WalletRecord} from "../types/WalletRecord.sol";
@@ -58,7 +58,7 @@ contract Ballots is IBallots, AuthorityManaged {
         require(voteStart >= block.timestamp && voteEnd > voteStart, VoteWindowInvalid(voteStart, voteEnd));
         require(quorumBps != 0 && quorumBps <= BPS, VoteQuorumInvalid(quorumBps));
         uint256 supply = 0;
-        try IEntitlementToken(token).totalSupplyAt(recordId) returns (uint256 s) {
+        try IEntitlementTokenRecords(token).totalSupplyAt(recordId) returns (uint256 s) {
             supply = s;
         } catch {
             revert VoteRecordDateNotPassed(token, recordId);
@@ -83,7 +83,7 @@ contract Ballots is IBallots, AuthorityManaged {
         BitMaps.BitMap storage voted = $.voted[proposalId];
         uint256 number = record.investorNumber();
         require(!voted.get(number), VoteAlreadyCast(proposalId, investorId));
-        weight = IEntitlementToken(p.token).investorBalanceAt(investorId, p.recordId);
+        weight = IEntitlementTokenRecords(p.token).investorBalanceAt(investorId, p.recordId);
         require(weight != 0, VoteNoWeight(proposalId, investorId));
         voted.set(number);
         // Weights are record-date balances: their sum never exceeds the 96-bit supply.

@@ -8,7 +8,7 @@ import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 import {AuthorityManaged} from "../access/AuthorityManaged.sol";
 import {Roles} from "../access/Roles.sol";
 import {IDistributions} from "../interfaces/IDistributions.sol";
-import {IEntitlementToken} from "../interfaces/IEntitlementToken.sol";
+import {IEntitlementTokenRecords} from "../interfaces/IEntitlementTokenRecords.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {Holders} from "../libraries/Holders.sol";
 import {WalletRecord} from "../types/WalletRecord.sol";
@@ -75,7 +75,7 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
         require(claimDeadline > block.timestamp, DistributionDeadlineInvalid(claimDeadline, block.timestamp));
         require(Holders.isBoundTo(token, address($.registry)), DistributionTokenInvalid(token));
         uint256 supply = 0;
-        try IEntitlementToken(token).totalSupplyAt(recordId) returns (uint256 s) {
+        try IEntitlementTokenRecords(token).totalSupplyAt(recordId) returns (uint256 s) {
             supply = s;
         } catch {
             revert DistributionRecordDateNotPassed(token, recordId);
@@ -236,7 +236,7 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
     /// 2^96, so the product cannot overflow.
     function _share(Distribution storage d, bytes32 investorId) private view returns (uint256) {
         // slither-disable-next-line calls-loop (the distribution's own token, one read per paid investor)
-        uint256 balance = IEntitlementToken(d.token).investorBalanceAt(investorId, d.recordId);
+        uint256 balance = IEntitlementTokenRecords(d.token).investorBalanceAt(investorId, d.recordId);
         return uint256(d.funded) * balance / d.supplyAtRecord;
     }
 

@@ -5,9 +5,9 @@ import {RestrictionCode} from "../compliance/RestrictionCode.sol";
 
 /// @title SettlementCode
 /// @notice The reason codes of settlement dry runs. A leg's code is the security or cash token's
-/// own ERC-1404 code when the token has rules (1 to 16, see `RestrictionCode`), else one of the
-/// codes below: 32 and up say why the escrow could not move a leg, 48 and up why the trade or
-/// repo itself cannot take the step.
+/// own ERC-1404 code when the token has rules (see `RestrictionCode`; the escrow judges balance,
+/// codes 11 and 19, itself), else one of the codes below: 32 and up say why the escrow could not
+/// move a leg, 48 and up why the trade or repo itself cannot take the step.
 library SettlementCode {
     uint8 internal constant SUCCESS = 0;
     /// @dev The balance of the sender is below the amount (shared with ERC-1404 code 11).

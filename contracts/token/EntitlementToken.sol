@@ -12,12 +12,15 @@ import {IERC1404} from "../interfaces/IERC1404.sol";
 import {IERC7246} from "../interfaces/IERC7246.sol";
 import {IERC7943Fungible} from "../interfaces/IERC7943Fungible.sol";
 import {IEntitlementToken} from "../interfaces/IEntitlementToken.sol";
+import {IEntitlementTokenRecords} from "../interfaces/IEntitlementTokenRecords.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {ITransferCompliance} from "../interfaces/ITransferCompliance.sol";
-import {LockTranches, MAX_LOCK_TRANCHES} from "../libraries/LockTranches.sol";
+import {LockTranches} from "../libraries/LockTranches.sol";
 import {RecordHistory} from "../libraries/RecordHistory.sol";
 import {InvestorClass} from "../types/InvestorClass.sol";
 import {WalletRecord} from "../types/WalletRecord.sol";
+import {EntitlementTokenRecords} from "./EntitlementTokenRecords.sol";
+import {EntitlementTokenStorage} from "./EntitlementTokenStorage.sol";
 import {Config, Position, Supply, WalletState, WalletStateLib} from "./TokenWords.sol";
 
 /// @title EntitlementToken
@@ -36,18 +39,11 @@ import {Config, Position, Supply, WalletState, WalletStateLib} from "./TokenWord
 /// its wallets and `investorCount` counts the positions above zero; only wallets that were
 /// registered when they received hold units; a wallet's live lock tranches are sorted by date and
 /// summarised exactly by its `locked`/`lockedUntil` fields.
-contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
+contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, EntitlementTokenStorage {
     using RecordHistory for mapping(uint256 => uint256);
 
     uint256 private constant MAX_AMOUNT = type(uint96).max;
     uint8 private constant ALL_CLASSES = uint8(((1 << (InvestorClass.MAX + 1)) - 1) & ~uint256(1));
-
-    /// @dev Read only when an investor rule is on: one slot.
-    struct Limits {
-        uint32 maxInvestors;
-        uint96 maxBalancePerInvestor;
-        uint96 dailyLimitPerInvestor;
-    }
 
     /// @dev One transfer as loaded from storage and the registry (positions only when the two
     /// investors differ on a tracked token).
@@ -64,46 +60,16 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         Position receiverPosition;
     }
 
-    /// @custom:storage-location erc7201:permledger.storage.EntitlementToken
-    struct TokenStorage {
-        Config config;
-        Limits limits;
-        Supply supply;
-        ITransferCompliance compliance;
-        mapping(address wallet => WalletState) wallets;
-        mapping(address wallet => uint256) frozen;
-        mapping(address owner => uint256) encumbered;
-        mapping(address owner => mapping(address taker => uint256)) encumbrances;
-        mapping(address wallet => uint128[MAX_LOCK_TRANCHES]) lockTranches;
-        mapping(uint32 investorNumber => Position) positions;
-        mapping(address owner => mapping(address spender => uint256)) allowances;
-        // Jurisdiction codes run to 999: four words of 256 bits, at fixed slots (no hashing).
-        uint256[4] jurisdictionBits;
-        mapping(uint256 recordId => uint256 time) recordDates;
-        mapping(address wallet => mapping(uint256 => uint256)) walletHistory;
-        mapping(uint256 => uint256) supplyHistory;
-        string name;
-        string symbol;
-        uint8 decimals;
-        string nominee;
-        string securityId;
-        string termsUri;
-        bytes32 termsHash;
-    }
-
-    // keccak256(abi.encode(uint256(keccak256("permledger.storage.EntitlementToken")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant TOKEN_STORAGE = 0xff83659b31b2eb88969b335397d06213b9b084e835cff3042a6f073c51bbf300;
-
-    /// @dev The identity registry every proxy of this implementation asks: an immutable, read from
-    /// code rather than storage on every transfer.
+    /// @dev The holdings-of-record part of the token (record dates, investor totals), deployed with
+    /// each implementation and run by the fallback in this token's storage.
     // slither-disable-next-line naming-convention (immutables are ALL_CAPS in this codebase)
-    IIdentityRegistry private immutable REGISTRY;
+    address private immutable RECORDS;
 
     /// @param registry The identity registry (its proxy) of the deployment.
     /// @custom:oz-upgrades-unsafe-allow constructor state-variable-immutable
-    constructor(address registry) {
+    constructor(address registry) EntitlementTokenStorage(registry) {
         require(registry.code.length != 0, TokenDependencyInvalid(registry));
-        REGISTRY = IIdentityRegistry(registry);
+        RECORDS = address(new EntitlementTokenRecords(registry));
         _disableInitializers();
     }
 
@@ -318,22 +284,6 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     }
 
     /// @inheritdoc IEntitlementToken
-    function scheduleRecordDate(uint40 time) external returns (uint24 recordId) {
-        if (!_hasRole(Roles.ISSUER)) _checkRole(Roles.TRANSFER_AGENT);
-        TokenStorage storage $ = _token();
-        Config cfg = $.config;
-        uint40 last = cfg.lastRecordDate();
-        uint40 earliest = last > block.timestamp ? last : uint40(block.timestamp);
-        // slither-disable-next-line timestamp (record dates are by time; seconds of drift cannot matter)
-        require(time >= earliest, TokenRecordDateInvalid(time, earliest));
-        cfg = cfg.withRecordDate(time);
-        $.config = cfg;
-        recordId = cfg.recordDateCount();
-        $.recordDates[recordId] = time;
-        emit RecordDateScheduled(recordId, time);
-    }
-
-    /// @inheritdoc IEntitlementToken
     function setSecurityInfo(
         string calldata nominee_,
         string calldata securityId_,
@@ -393,7 +343,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         bytes4 selector = ITransferCompliance.messageForRestriction.selector;
         // The compliance contract's answer is already the ABI encoding of the string: passed on
         // as it is, without decoding and encoding it again.
-        // slither-disable-next-line assembly (returns a string constant without a copy)
+        // slither-disable-next-line assembly (passes the compliance contract's encoded answer on as is)
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, selector)
@@ -429,7 +379,26 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
         return interfaceId == type(IERC165).interfaceId || interfaceId == type(IERC20).interfaceId
             || interfaceId == type(IERC1404).interfaceId || interfaceId == type(IERC7943Fungible).interfaceId
-            || interfaceId == type(IERC7246).interfaceId || interfaceId == type(IEntitlementToken).interfaceId;
+            || interfaceId == type(IERC7246).interfaceId || interfaceId == type(IEntitlementToken).interfaceId
+            || interfaceId == type(IEntitlementTokenRecords).interfaceId;
+    }
+
+    // ---------------------------------------------------------------- holdings of record
+
+    /// @notice Serves `IEntitlementTokenRecords` (record dates, investor totals) from
+    /// `EntitlementTokenRecords`, run in this token's storage.
+    /// @dev Only selectors the token lacks get here, so no transfer path pays for it.
+    fallback() external {
+        address records = RECORDS;
+        // slither-disable-next-line assembly (delegatecall to the records extension, results passed on)
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, 0, calldatasize())
+            let ok := delegatecall(gas(), records, ptr, calldatasize(), 0, 0)
+            returndatacopy(ptr, 0, returndatasize())
+            if iszero(ok) { revert(ptr, returndatasize()) }
+            return(ptr, returndatasize())
+        }
     }
 
     // ---------------------------------------------------------------- other views
@@ -497,53 +466,8 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     }
 
     /// @inheritdoc IEntitlementToken
-    function investorBalance(bytes32 investorId) external view returns (uint256) {
-        // Summed from the wallets on every token: on tracked ones it equals the position.
-        return _investorTotal(_token(), investorId, 0);
-    }
-
-    /// @inheritdoc IEntitlementToken
     function investorCount() external view returns (uint256) {
         return _token().supply.investorCount();
-    }
-
-    /// @inheritdoc IEntitlementToken
-    function recordDateCount() external view returns (uint24) {
-        return _token().config.recordDateCount();
-    }
-
-    /// @inheritdoc IEntitlementToken
-    function recordDate(uint24 recordId) external view returns (uint40) {
-        TokenStorage storage $ = _token();
-        _requireScheduled($, recordId);
-        return uint40($.recordDates[recordId]);
-    }
-
-    /// @inheritdoc IEntitlementToken
-    function passedRecordDates() external view returns (uint24) {
-        TokenStorage storage $ = _token();
-        return _passed($, $.config);
-    }
-
-    /// @inheritdoc IEntitlementToken
-    function balanceOfAt(address wallet, uint24 recordId) external view returns (uint256) {
-        TokenStorage storage $ = _token();
-        _requirePassed($, recordId);
-        return _walletBalanceAt($, wallet, recordId);
-    }
-
-    /// @inheritdoc IEntitlementToken
-    function investorBalanceAt(bytes32 investorId, uint24 recordId) external view returns (uint256) {
-        TokenStorage storage $ = _token();
-        _requirePassed($, recordId);
-        return _investorTotal($, investorId, recordId);
-    }
-
-    /// @inheritdoc IEntitlementToken
-    function totalSupplyAt(uint24 recordId) external view returns (uint256) {
-        TokenStorage storage $ = _token();
-        _requirePassed($, recordId);
-        return $.supplyHistory.valueAt(recordId, $.config.supplySeen(), $.supply.total());
     }
 
     // ---------------------------------------------------------------- internals: moves
@@ -615,7 +539,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         bool tripped;
         unchecked {
             // Times fit 33 bits, amounts 96 bits and shares 14 bits: nothing here can overflow.
-            // slither-disable-next-line timestamp (the circuit-breaker window is hours; seconds of drift cannot matter)
+            // slither-disable-next-line timestamp (the circuit-breaker window is hours; drift of seconds cannot matter)
             if (block.timestamp >= uint256(start) + cfg.breakerWindow()) {
                 (start, moved) = (uint32(block.timestamp), 0);
             }
@@ -961,7 +885,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
     function _records(address a, address b) private view returns (WalletRecord ra, WalletRecord rb) {
         IIdentityRegistry registry = REGISTRY;
         bytes4 selector = IIdentityRegistry.walletRecords.selector;
-        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
+        // slither-disable-next-line assembly (the hottest registry call, without the ABI coder)
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, selector)
@@ -1132,47 +1056,6 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
 
     // ---------------------------------------------------------------- internals: record dates
 
-    /// @dev The number of record dates whose time has come. Usually from the configuration word
-    /// already loaded; each record date still in the future costs one more read.
-    function _passed(TokenStorage storage $, Config cfg) private view returns (uint24 n) {
-        n = cfg.recordDateCount();
-        // slither-disable-next-line timestamp (record dates are by time; seconds of drift cannot matter)
-        if (n == 0 || cfg.lastRecordDate() <= block.timestamp) return n;
-        --n;
-        while (n != 0 && $.recordDates[n] > block.timestamp) --n;
-    }
-
-    function _requireScheduled(TokenStorage storage $, uint24 recordId) private view {
-        require(recordId != 0 && recordId <= $.config.recordDateCount(), TokenRecordDateUnknown(recordId));
-    }
-
-    function _requirePassed(TokenStorage storage $, uint24 recordId) private view {
-        _requireScheduled($, recordId);
-        require(recordId <= _passed($, $.config), TokenRecordDateNotPassed(recordId));
-    }
-
-    function _walletBalanceAt(TokenStorage storage $, address wallet, uint24 recordId) private view returns (uint256) {
-        WalletState w = $.wallets[wallet];
-        return $.walletHistory[wallet].valueAt(recordId, w.seen(), w.balance());
-    }
-
-    /// @dev The sum over every wallet ever bound to the investor, active or retired (none for an
-    /// unknown one), of its balance now (`recordId` 0) or at a passed record date.
-    function _investorTotal(TokenStorage storage $, bytes32 investorId, uint24 recordId)
-        private
-        view
-        returns (uint256 total)
-    {
-        for (uint256 retired; retired < 2; ++retired) {
-            // slither-disable-next-line calls-loop (the token's own registry: active, then retired wallets)
-            address[] memory wallets =
-                retired == 0 ? REGISTRY.walletsOf(investorId) : REGISTRY.retiredWalletsOf(investorId);
-            for (uint256 i; i < wallets.length; ++i) {
-                total += recordId == 0 ? $.wallets[wallets[i]].balance() : _walletBalanceAt($, wallets[i], recordId);
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- internals: other
 
     function _spendAllowance(address owner, address spender, uint256 amount) private {
@@ -1198,12 +1081,5 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged {
         $.termsUri = termsUri;
         $.termsHash = termsHash;
         emit SecurityInfoChanged(nominee_, securityId_, termsUri, termsHash);
-    }
-
-    function _token() private pure returns (TokenStorage storage $) {
-        // slither-disable-next-line assembly (ERC-7201 namespaced storage slot)
-        assembly {
-            $.slot := TOKEN_STORAGE
-        }
     }
 }

@@ -73,15 +73,14 @@ class Ledger:
         """Bind an already deployed system on `chain`.
 
         Drivers send as `sender` when given; otherwise as the named account that holds each
-        duty on a development chain (deployer, compliance), if the chain has it.
+        duty on a development chain (deployer, compliance, issuer, ...), if the chain has it.
         """
         self.chain = chain
-        accounts = chain.accounts
-        admin = sender or accounts.get("deployer")
-        officer = sender or accounts.get("compliance")
-        self.authority = PermledgerAuthority(chain, authority, sender=admin)
-        self.registry = IdentityRegistry(chain, registry, sender=officer)
-        self.compliance = TransferCompliance(chain, compliance, sender=officer)
+        self.sender = sender
+        """The account every driver sends as, when one was given."""
+        self.authority = PermledgerAuthority(chain, authority, sender=self._as("deployer"))
+        self.registry = IdentityRegistry(chain, registry, sender=self._as("compliance"))
+        self.compliance = TransferCompliance(chain, compliance, sender=self._as("compliance"))
         self.token_implementation = token_implementation
         self.tokens = {
             symbol: EntitlementToken(chain, at, sender=sender) for symbol, at in tokens.items()
@@ -115,67 +114,63 @@ class Ledger:
 
     @property
     def distributions(self) -> Distributions:
-        """Cash distributions, sending as the issuer.
+        """Cash distributions, sending as the ledger's sender or else the issuer.
 
         Raises:
             ConfigurationError: not deployed with this ledger.
         """
         return Distributions(
-            self.chain, self._lifecycle("Distributions"), sender=self.accounts.get("issuer")
+            self.chain, self._lifecycle("Distributions"), sender=self._as("issuer")
         )
 
     @property
     def ballots(self) -> Ballots:
-        """Holder votes, sending as the issuer.
+        """Holder votes, sending as the ledger's sender or else the issuer.
 
         Raises:
             ConfigurationError: not deployed with this ledger.
         """
-        return Ballots(self.chain, self._lifecycle("Ballots"), sender=self.accounts.get("issuer"))
+        return Ballots(self.chain, self._lifecycle("Ballots"), sender=self._as("issuer"))
 
     @property
     def disclosures(self) -> Disclosures:
-        """Disclosure documents, sending as the issuer.
+        """Disclosure documents, sending as the ledger's sender or else the issuer.
 
         Raises:
             ConfigurationError: not deployed with this ledger.
         """
-        return Disclosures(
-            self.chain, self._lifecycle("Disclosures"), sender=self.accounts.get("issuer")
-        )
+        return Disclosures(self.chain, self._lifecycle("Disclosures"), sender=self._as("issuer"))
 
     @property
     def redemptions(self) -> Redemptions:
-        """Fund redemptions at NAV, sending as the NAV administrator.
+        """Fund redemptions at NAV, sending as the ledger's sender or else the NAV administrator.
 
         Raises:
             ConfigurationError: not deployed with this ledger.
         """
         return Redemptions(
-            self.chain, self._lifecycle("Redemptions"), sender=self.accounts.get("administrator")
+            self.chain, self._lifecycle("Redemptions"), sender=self._as("administrator")
         )
 
     @property
     def vault(self) -> CollateralVault:
-        """The collateral vault, sending as the clearing agent.
+        """The collateral vault, sending as the ledger's sender or else the clearing agent.
 
         Raises:
             ConfigurationError: not deployed with this ledger.
         """
         return CollateralVault(
-            self.chain, self._lifecycle("CollateralVault"), sender=self.accounts.get("clearing")
+            self.chain, self._lifecycle("CollateralVault"), sender=self._as("clearing")
         )
 
     @property
     def price_feed(self) -> PriceFeed:
-        """The collateral price feed, sending as the price feeder.
+        """The collateral price feed, sending as the ledger's sender or else the price feeder.
 
         Raises:
             ConfigurationError: not deployed with this ledger.
         """
-        return PriceFeed(
-            self.chain, self._lifecycle("PriceFeed"), sender=self.accounts.get("feeder")
-        )
+        return PriceFeed(self.chain, self._lifecycle("PriceFeed"), sender=self._as("feeder"))
 
     @property
     def dvp(self) -> DvPEscrow:
@@ -184,7 +179,7 @@ class Ledger:
         Raises:
             ConfigurationError: not deployed with this ledger.
         """
-        return DvPEscrow(self.chain, self._settlement("DvPEscrow"))
+        return DvPEscrow(self.chain, self._settlement("DvPEscrow"), sender=self.sender)
 
     @property
     def repo(self) -> Repo:
@@ -193,7 +188,11 @@ class Ledger:
         Raises:
             ConfigurationError: not deployed with this ledger.
         """
-        return Repo(self.chain, self._settlement("Repo"))
+        return Repo(self.chain, self._settlement("Repo"), sender=self.sender)
+
+    def _as(self, duty: str) -> Account | None:
+        """The ledger's sender, else the development account named for `duty`, if any."""
+        return self.sender or self.chain.accounts.get(duty)
 
     def _settlement(self, name: str) -> ChecksumAddress:
         if name not in self.settlement:

@@ -18,6 +18,7 @@ import pytest
 
 from permledger.binding import AbiFunction
 from permledger.chain import Account, TransactionReverted
+from permledger.drivers import EntitlementToken
 from permledger.drivers.base import error_decoder
 from permledger.ledger import ROLE_HOLDERS, Ledger
 from permledger.types import Role
@@ -93,6 +94,9 @@ def not_party(contract: str, id_view: str, terms: str) -> Gate:
 
 DVP_PARTY = not_party("DvPEscrow", "tradeId", TRADE)
 REPO_PARTY = not_party("Repo", "repoId", REPO_TERMS)
+
+HOSTED = {"EntitlementToken": EntitlementToken.EXTENSIONS}
+"""Contracts whose functions another serves at its own address, through its fallback."""
 
 MATRIX: Mapping[str, tuple[Callable[[Ledger], str], Mapping[str, Gate]]] = {
     "PermledgerAuthority": (
@@ -293,17 +297,24 @@ def system_contracts() -> dict[str, list[AbiFunction]]:
     """Every deployable system contract (the authority and each UUPS contract) and its
     state-changing functions."""
     found: dict[str, list[AbiFunction]] = {}
-    for entry in resources.files("permledger.artifacts").iterdir():
+    for entry in _artifacts().iterdir():
         if not entry.name.endswith(".json") or entry.name.startswith("_"):
             continue
         built = json.loads(entry.read_text())
         if built["testOnly"] or len(built["bytecode"]) <= 2:  # mocks; abstract contracts
             continue
-        functions = [e for e in built["abi"] if e.get("type") == "function" and not _reads_only(e)]
+        abi = [*built["abi"]]
+        for extension in HOSTED.get(entry.name.removesuffix(".json"), ()):
+            abi += json.loads(_artifacts().joinpath(f"{extension}.json").read_text())["abi"]
+        functions = [e for e in abi if e.get("type") == "function" and not _reads_only(e)]
         names = {e["name"] for e in functions}
         if "upgradeToAndCall" in names or entry.name == "PermledgerAuthority.json":
             found[entry.name.removesuffix(".json")] = [AbiFunction.from_abi(e) for e in functions]
     return found
+
+
+def _artifacts() -> Any:
+    return resources.files("permledger.artifacts")
 
 
 def _reads_only(entry: Mapping[str, Any]) -> bool:

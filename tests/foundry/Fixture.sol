@@ -11,6 +11,7 @@ import {IEntitlementToken} from "../../contracts/interfaces/IEntitlementToken.so
 import {EntitlementToken} from "../../contracts/token/EntitlementToken.sol";
 import {InvestorClass} from "../../contracts/types/InvestorClass.sol";
 import {Test} from "./utils/Test.sol";
+import {records} from "./utils/Records.sol";
 
 /// @title Fixture
 /// @notice One permledger deployment as production builds it: the authority, then the registry,
@@ -151,7 +152,7 @@ abstract contract Fixture is Test {
 
     function scheduleRecordDate(uint256 time) internal returns (uint24) {
         vm.prank(issuer);
-        return token.scheduleRecordDate(uint40(time));
+        return records(token).scheduleRecordDate(uint40(time));
     }
 
     // ---------------------------------------------------------------- expected errors

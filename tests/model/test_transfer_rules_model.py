@@ -95,6 +95,8 @@ class Example:
         self.investors: list[bytes] = []
         self.wallets: list[Account] = []
         self.first_wallets: list[Account] = []
+        self.confirmed: Counter[Code] = Counter()
+        """The codes of every (sender, receiver, amount) prediction the chain confirmed."""
 
     def agree(
         self, expected: Revert | None, action: Callable[..., object], *args: Any, **kwargs: Any
@@ -242,14 +244,27 @@ class Example:
             )
 
     def probe(self, sender: Account, receiver: str) -> tuple[list[int], list[Code]]:
-        """Ask the token, in one batch, about every boundary amount of the pair."""
+        """Ask the token, in one batch, about every boundary amount of the pair, and of the
+        sender with every other wallet of the market; return the pair's amounts and codes.
+        """
         m, model = self.market, self.model.token
-        amounts = boundary_amounts(model, sender.address, receiver, m.now)
-        expected = [model.restriction(sender.address, receiver, a, m.now) for a in amounts]
-        answers = m.token.check_transfers([(sender, receiver, a) for a in amounts])
-        actual = [Code(r.code) for r in answers]
-        assert actual == expected, f"amounts {amounts}: chain {actual}, model {expected}"
-        return amounts, expected
+        others = [w.address for w in (*self.wallets, self.outsider) if w.address != receiver]
+        queries = [
+            (to, amount)
+            for to in (receiver, *others)
+            for amount in boundary_amounts(model, sender.address, to, m.now)
+        ]
+        expected = [model.restriction(sender.address, to, a, m.now) for to, a in queries]
+        answers = m.token.check_transfers([(sender, to, a) for to, a in queries])
+        wrong = [
+            f"{to} {amount}: chain {Code(answer.code).name}, model {code.name}"
+            for (to, amount), answer, code in zip(queries, answers, expected, strict=True)
+            if answer.code != code
+        ]
+        assert not wrong, "\n".join(wrong)
+        self.confirmed.update(expected)
+        own = [i for i, (to, _) in enumerate(queries) if to == receiver]
+        return [queries[i][1] for i in own], [expected[i] for i in own]
 
     def move(
         self, data: st.DataObject, method: str, sender: Account, receiver: str, amount: int
@@ -396,6 +411,7 @@ def first_pair(example: Example, scenario: Scenario) -> tuple[Account, str]:
 @pytest.mark.parametrize("focus", list(Code), ids=lambda code: code.name.lower())
 def test_chain_agrees_with_model_on_generated_markets(market: Market, focus: Code) -> None:
     probed: Counter[Code] = Counter()
+    confirmed: Counter[Code] = Counter()
 
     @settings(max_examples=budget(ci=4, deep=200))
     @given(scenario=scenarios(focus), data=st.data())
@@ -417,7 +433,9 @@ def test_chain_agrees_with_model_on_generated_markets(market: Market, focus: Cod
             example.move(data, method, sender, receiver, amount)
             example.check_state(sender.address, receiver)
         example.check_all_balances()
+        confirmed.update(example.confirmed)
 
     check()
+    print(f"{focus.name}: {confirmed.total()} predictions confirmed: {dict(confirmed)}")
     # The generator must reach the rule it leans towards, or this test proves little about it.
     assert probed[focus], f"no probed transfer got {focus.name}: {dict(probed)}"

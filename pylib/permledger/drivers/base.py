@@ -92,13 +92,18 @@ class Driver:
     """A deployed contract driven through typed methods, sending as `sender` by default."""
 
     CONTRACT: ClassVar[str]
+    EXTENSIONS: ClassVar[tuple[str, ...]] = ()
+    """Contracts whose functions the contract serves at its own address (through its fallback)."""
 
     def __init__(self, chain: Chain, at: str, *, sender: Account | None = None) -> None:
         """Bind the contract at `at` on `chain`."""
         self.chain = chain
         self.address = address(at, f"{self.CONTRACT} address")
         self.sender = sender
-        self.binding = ContractBinding(chain, self.address, artifact(self.CONTRACT).abi)
+        abi = [*artifact(self.CONTRACT).abi]
+        for extension in self.EXTENSIONS:
+            abi += [e for e in artifact(extension).abi if e not in abi]
+        self.binding = ContractBinding(chain, self.address, abi)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.address})"

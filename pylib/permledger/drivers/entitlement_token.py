@@ -16,6 +16,7 @@ class EntitlementToken(Driver):
     """An entitlement token. Transfers are checked against the chain's own rules before sending."""
 
     CONTRACT = "EntitlementToken"
+    EXTENSIONS = ("EntitlementTokenRecords",)
 
     # ERC-20
 

@@ -4,6 +4,8 @@ pragma solidity ^0.8.28;
 import {Roles} from "../../../contracts/access/Roles.sol";
 import {IEntitlementToken} from "../../../contracts/interfaces/IEntitlementToken.sol";
 import {Fixture} from "../Fixture.sol";
+import {records} from "../utils/Records.sol";
+import {IEntitlementTokenRecords} from "../../../contracts/interfaces/IEntitlementTokenRecords.sol";
 
 /// @notice Record dates: a record date at time T freezes every balance as it stood just before T
 /// (a change at T itself comes after it); one scheduled for "now" has passed at once.
@@ -14,28 +16,30 @@ contract EntitlementTokenRecordDatesTest is Fixture {
 
     function test_ScheduleRecordDate_NumbersRecordDatesInOrder() public {
         vm.expectEmit(address(token));
-        emit IEntitlementToken.RecordDateScheduled(1, uint40(START + 10));
+        emit IEntitlementTokenRecords.RecordDateScheduled(1, uint40(START + 10));
         assertEq(scheduleRecordDate(START + 10), 1);
         assertEq(scheduleRecordDate(START + 10), 2); // the same time twice is allowed
         assertEq(scheduleRecordDate(START + 20), 3);
-        assertEq(token.recordDateCount(), 3);
-        assertEq(token.recordDate(1), START + 10);
-        assertEq(token.recordDate(3), START + 20);
-        assertEq(token.passedRecordDates(), 0);
+        assertEq(records(token).recordDateCount(), 3);
+        assertEq(records(token).recordDate(1), START + 10);
+        assertEq(records(token).recordDate(3), START + 20);
+        assertEq(records(token).passedRecordDates(), 0);
         vm.warp(START + 10);
-        assertEq(token.passedRecordDates(), 2);
+        assertEq(records(token).passedRecordDates(), 2);
         vm.warp(START + 20);
-        assertEq(token.passedRecordDates(), 3);
+        assertEq(records(token).passedRecordDates(), 3);
     }
 
     function test_ScheduleRecordDate_ByTransferAgent() public {
         vm.prank(agent);
-        assertEq(token.scheduleRecordDate(uint40(START + 1)), 1);
+        assertEq(records(token).scheduleRecordDate(uint40(START + 1)), 1);
     }
 
     function test_RevertWhen_RecordDateInPast() public {
         vm.expectRevert(
-            abi.encodeWithSelector(IEntitlementToken.TokenRecordDateInvalid.selector, uint40(START - 1), uint40(START))
+            abi.encodeWithSelector(
+                IEntitlementTokenRecords.TokenRecordDateInvalid.selector, uint40(START - 1), uint40(START)
+            )
         );
         scheduleRecordDate(START - 1);
     }
@@ -44,7 +48,7 @@ contract EntitlementTokenRecordDatesTest is Fixture {
         scheduleRecordDate(START + 100);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IEntitlementToken.TokenRecordDateInvalid.selector, uint40(START + 50), uint40(START + 100)
+                IEntitlementTokenRecords.TokenRecordDateInvalid.selector, uint40(START + 50), uint40(START + 100)
             )
         );
         scheduleRecordDate(START + 50);
@@ -53,41 +57,41 @@ contract EntitlementTokenRecordDatesTest is Fixture {
     function test_RevertWhen_ScheduleRecordDateByNeitherIssuerNorAgent() public {
         vm.expectRevert(unauthorized(pauser, Roles.TRANSFER_AGENT));
         vm.prank(pauser);
-        token.scheduleRecordDate(uint40(START + 1));
+        records(token).scheduleRecordDate(uint40(START + 1));
     }
 
     function test_RevertWhen_RecordDateNotPassed() public {
         mint(alice, 100);
         scheduleRecordDate(START + 1 days);
-        bytes memory notPassed = abi.encodeWithSelector(IEntitlementToken.TokenRecordDateNotPassed.selector, 1);
+        bytes memory notPassed = abi.encodeWithSelector(IEntitlementTokenRecords.TokenRecordDateNotPassed.selector, 1);
         vm.expectRevert(notPassed);
-        token.balanceOfAt(alice, 1);
+        records(token).balanceOfAt(alice, 1);
         vm.expectRevert(notPassed);
-        token.totalSupplyAt(1);
+        records(token).totalSupplyAt(1);
         vm.expectRevert(notPassed);
-        token.investorBalanceAt(ALICE, 1);
-        assertEq(token.recordDate(1), START + 1 days); // scheduled: its time is readable
+        records(token).investorBalanceAt(ALICE, 1);
+        assertEq(records(token).recordDate(1), START + 1 days); // scheduled: its time is readable
     }
 
     /// @dev Ids never scheduled (0, or past `recordDateCount`) are unknown, not "not passed".
     function test_RevertWhen_RecordDateUnknown() public {
         mint(alice, 100);
         scheduleRecordDate(START);
-        bytes memory unknownZero = abi.encodeWithSelector(IEntitlementToken.TokenRecordDateUnknown.selector, 0);
-        bytes memory unknownTwo = abi.encodeWithSelector(IEntitlementToken.TokenRecordDateUnknown.selector, 2);
+        bytes memory unknownZero = abi.encodeWithSelector(IEntitlementTokenRecords.TokenRecordDateUnknown.selector, 0);
+        bytes memory unknownTwo = abi.encodeWithSelector(IEntitlementTokenRecords.TokenRecordDateUnknown.selector, 2);
         vm.expectRevert(unknownZero);
-        token.balanceOfAt(alice, 0);
+        records(token).balanceOfAt(alice, 0);
         vm.expectRevert(unknownTwo);
-        token.balanceOfAt(alice, 2);
+        records(token).balanceOfAt(alice, 2);
         vm.expectRevert(unknownTwo);
-        token.totalSupplyAt(2);
+        records(token).totalSupplyAt(2);
         vm.expectRevert(unknownTwo);
-        token.investorBalanceAt(ALICE, 2);
+        records(token).investorBalanceAt(ALICE, 2);
         vm.expectRevert(unknownZero);
-        token.recordDate(0);
+        records(token).recordDate(0);
         vm.expectRevert(unknownTwo);
-        token.recordDate(2);
-        assertEq(token.balanceOfAt(alice, 1), 100);
+        records(token).recordDate(2);
+        assertEq(records(token).balanceOfAt(alice, 1), 100);
     }
 
     /// @dev An investor the registry does not know held nothing, as a wallet that never held:
@@ -95,16 +99,16 @@ contract EntitlementTokenRecordDatesTest is Fixture {
     function test_InvestorBalanceAt_UnknownInvestorHeldNothing() public {
         mint(alice, 100);
         bytes32 nobody = keccak256("investor.nobody");
-        vm.expectRevert(abi.encodeWithSelector(IEntitlementToken.TokenRecordDateUnknown.selector, 1));
-        token.investorBalanceAt(nobody, 1);
+        vm.expectRevert(abi.encodeWithSelector(IEntitlementTokenRecords.TokenRecordDateUnknown.selector, 1));
+        records(token).investorBalanceAt(nobody, 1);
         scheduleRecordDate(START + 1 days);
-        vm.expectRevert(abi.encodeWithSelector(IEntitlementToken.TokenRecordDateNotPassed.selector, 1));
-        token.investorBalanceAt(nobody, 1);
+        vm.expectRevert(abi.encodeWithSelector(IEntitlementTokenRecords.TokenRecordDateNotPassed.selector, 1));
+        records(token).investorBalanceAt(nobody, 1);
         vm.warp(START + 1 days);
-        assertEq(token.investorBalanceAt(nobody, 1), 0);
-        assertEq(token.balanceOfAt(stranger, 1), 0);
-        assertEq(token.investorBalance(nobody), 0);
-        assertEq(token.investorBalanceAt(ALICE, 1), 100);
+        assertEq(records(token).investorBalanceAt(nobody, 1), 0);
+        assertEq(records(token).balanceOfAt(stranger, 1), 0);
+        assertEq(records(token).investorBalance(nobody), 0);
+        assertEq(records(token).investorBalanceAt(ALICE, 1), 100);
     }
 
     // ---------------------------------------------------------------- balances at record dates
@@ -120,11 +124,11 @@ contract EntitlementTokenRecordDatesTest is Fixture {
         mint(carol, 5);
         burnFrom(bob, 5);
 
-        assertEq(token.balanceOfAt(alice, 1), 90);
-        assertEq(token.balanceOfAt(bob, 1), 60);
-        assertEq(token.balanceOfAt(carol, 1), 0);
-        assertEq(token.totalSupplyAt(1), 150);
-        assertEq(token.investorBalanceAt(ALICE, 1), 90);
+        assertEq(records(token).balanceOfAt(alice, 1), 90);
+        assertEq(records(token).balanceOfAt(bob, 1), 60);
+        assertEq(records(token).balanceOfAt(carol, 1), 0);
+        assertEq(records(token).totalSupplyAt(1), 150);
+        assertEq(records(token).investorBalanceAt(ALICE, 1), 90);
         assertEq(token.balanceOf(alice), 70);
         assertEq(token.balanceOf(bob), 75);
         assertEq(token.totalSupply(), 150);
@@ -135,13 +139,13 @@ contract EntitlementTokenRecordDatesTest is Fixture {
         scheduleRecordDate(START + 1);
         vm.warp(START + 1);
         transfer(alice, bob, 100);
-        assertEq(token.balanceOfAt(alice, 1), 100);
-        assertEq(token.balanceOfAt(bob, 1), 0);
+        assertEq(records(token).balanceOfAt(alice, 1), 100);
+        assertEq(records(token).balanceOfAt(bob, 1), 0);
         scheduleRecordDate(START + 2);
         vm.warp(START + 2);
-        assertEq(token.balanceOfAt(alice, 2), 0);
-        assertEq(token.balanceOfAt(bob, 2), 100);
-        assertEq(token.balanceOfAt(alice, 1), 100);
+        assertEq(records(token).balanceOfAt(alice, 2), 0);
+        assertEq(records(token).balanceOfAt(bob, 2), 100);
+        assertEq(records(token).balanceOfAt(alice, 1), 100);
     }
 
     function test_BalanceOfAt_NewHolderAfterRecordDate() public {
@@ -149,18 +153,18 @@ contract EntitlementTokenRecordDatesTest is Fixture {
         scheduleRecordDate(START);
         transfer(alice, dave, 40); // same second, after the record date was taken
         mint(carol, 7);
-        assertEq(token.balanceOfAt(dave, 1), 0);
-        assertEq(token.balanceOfAt(carol, 1), 0);
-        assertEq(token.investorBalanceAt(DAVE, 1), 0);
-        assertEq(token.balanceOfAt(alice, 1), 100);
-        assertEq(token.totalSupplyAt(1), 100);
+        assertEq(records(token).balanceOfAt(dave, 1), 0);
+        assertEq(records(token).balanceOfAt(carol, 1), 0);
+        assertEq(records(token).investorBalanceAt(DAVE, 1), 0);
+        assertEq(records(token).balanceOfAt(alice, 1), 100);
+        assertEq(records(token).totalSupplyAt(1), 100);
     }
 
     function test_ScheduleRecordDate_NowHasPassedAtOnce() public {
         mint(alice, 100);
         assertEq(scheduleRecordDate(START), 1);
-        assertEq(token.passedRecordDates(), 1);
-        assertEq(token.balanceOfAt(alice, 1), 100);
+        assertEq(records(token).passedRecordDates(), 1);
+        assertEq(records(token).balanceOfAt(alice, 1), 100);
     }
 
     function test_BalanceOfAt_FutureRecordDatesDoNotTakeEarlyValues() public {
@@ -172,10 +176,10 @@ contract EntitlementTokenRecordDatesTest is Fixture {
         transfer(alice, bob, 30); // between them
         vm.warp(START + 3 days);
         transfer(alice, bob, 30); // after both
-        assertEq(token.balanceOfAt(alice, 1), 70);
-        assertEq(token.balanceOfAt(alice, 2), 40);
-        assertEq(token.balanceOfAt(bob, 1), 30);
-        assertEq(token.balanceOfAt(bob, 2), 60);
+        assertEq(records(token).balanceOfAt(alice, 1), 70);
+        assertEq(records(token).balanceOfAt(alice, 2), 40);
+        assertEq(records(token).balanceOfAt(bob, 1), 30);
+        assertEq(records(token).balanceOfAt(bob, 2), 60);
         assertEq(token.balanceOf(bob), 90);
     }
 
@@ -194,14 +198,14 @@ contract EntitlementTokenRecordDatesTest is Fixture {
         vm.warp(START + 6);
         transfer(alice, bob, 5); // alice: 25 at record 6
         for (uint24 r = 1; r <= 3; ++r) {
-            assertEq(token.balanceOfAt(alice, r), 100);
-            assertEq(token.balanceOfAt(bob, r), 0);
+            assertEq(records(token).balanceOfAt(alice, r), 100);
+            assertEq(records(token).balanceOfAt(bob, r), 0);
         }
-        assertEq(token.balanceOfAt(alice, 4), 0);
-        assertEq(token.balanceOfAt(alice, 5), 0);
-        assertEq(token.balanceOfAt(bob, 5), 100);
-        assertEq(token.balanceOfAt(alice, 6), 25);
-        assertEq(token.balanceOfAt(bob, 6), 75);
+        assertEq(records(token).balanceOfAt(alice, 4), 0);
+        assertEq(records(token).balanceOfAt(alice, 5), 0);
+        assertEq(records(token).balanceOfAt(bob, 5), 100);
+        assertEq(records(token).balanceOfAt(alice, 6), 25);
+        assertEq(records(token).balanceOfAt(bob, 6), 75);
     }
 
     function test_TotalSupplyAt_FollowsMintsAndBurns() public {
@@ -214,9 +218,9 @@ contract EntitlementTokenRecordDatesTest is Fixture {
         burnFrom(alice, 30);
         scheduleRecordDate(START + 3);
         vm.warp(START + 3);
-        assertEq(token.totalSupplyAt(1), 100);
-        assertEq(token.totalSupplyAt(2), 150);
-        assertEq(token.totalSupplyAt(3), 120);
+        assertEq(records(token).totalSupplyAt(1), 100);
+        assertEq(records(token).totalSupplyAt(2), 150);
+        assertEq(records(token).totalSupplyAt(3), 120);
     }
 
     function test_InvestorBalanceAt_SumsActiveAndRetiredWallets() public {
@@ -230,12 +234,12 @@ contract EntitlementTokenRecordDatesTest is Fixture {
         token.recoverWallet(alice, alice3);
         scheduleRecordDate(START + 2);
         vm.warp(START + 2);
-        assertEq(token.balanceOfAt(alice, 1), 100);
-        assertEq(token.balanceOfAt(alice3, 1), 0);
-        assertEq(token.balanceOfAt(alice, 2), 0);
-        assertEq(token.balanceOfAt(alice3, 2), 100);
-        assertEq(token.investorBalanceAt(ALICE, 1), 150);
-        assertEq(token.investorBalanceAt(ALICE, 2), 150);
+        assertEq(records(token).balanceOfAt(alice, 1), 100);
+        assertEq(records(token).balanceOfAt(alice3, 1), 0);
+        assertEq(records(token).balanceOfAt(alice, 2), 0);
+        assertEq(records(token).balanceOfAt(alice3, 2), 100);
+        assertEq(records(token).investorBalanceAt(ALICE, 1), 150);
+        assertEq(records(token).investorBalanceAt(ALICE, 2), 150);
     }
 
     function test_BalanceOfAt_ForcedTransferAfterRecordDate() public {
@@ -244,8 +248,8 @@ contract EntitlementTokenRecordDatesTest is Fixture {
         vm.warp(START + 1);
         vm.prank(agent);
         token.forcedTransfer(alice, carol, 60);
-        assertEq(token.balanceOfAt(alice, 1), 100);
-        assertEq(token.balanceOfAt(carol, 1), 0);
+        assertEq(records(token).balanceOfAt(alice, 1), 100);
+        assertEq(records(token).balanceOfAt(carol, 1), 0);
     }
 
     // ---------------------------------------------------------------- fuzz
@@ -284,14 +288,16 @@ contract EntitlementTokenRecordDatesTest is Fixture {
                 takeSnapshots();
             }
         }
-        assertEq(token.passedRecordDates(), snapshotted);
+        assertEq(records(token).passedRecordDates(), snapshotted);
         for (uint24 id = 1; id <= snapshotted; ++id) {
-            assertEq(token.totalSupplyAt(id), supplySnapshot[id]);
+            assertEq(records(token).totalSupplyAt(id), supplySnapshot[id]);
             for (uint256 i; i < holders.length; ++i) {
-                assertEq(token.balanceOfAt(holders[i], id), snapshot[id][holders[i]]);
+                assertEq(records(token).balanceOfAt(holders[i], id), snapshot[id][holders[i]]);
             }
             assertEq(
-                token.investorBalanceAt(ALICE, id), snapshot[id][alice] + snapshot[id][alice2], "investorBalanceAt"
+                records(token).investorBalanceAt(ALICE, id),
+                snapshot[id][alice] + snapshot[id][alice2],
+                "investorBalanceAt"
             );
         }
     }
@@ -310,9 +316,9 @@ contract EntitlementTokenRecordDatesTest is Fixture {
         transfer(alice, bob, moved);
         vm.warp(START + 2 * uint256(delay) + 2);
         bool before = moveAt < delay;
-        assertEq(token.balanceOfAt(alice, 1), before ? minted - moved : minted);
-        assertEq(token.balanceOfAt(bob, 1), before ? moved : 0);
-        assertEq(token.totalSupplyAt(1), minted);
+        assertEq(records(token).balanceOfAt(alice, 1), before ? minted - moved : minted);
+        assertEq(records(token).balanceOfAt(bob, 1), before ? moved : 0);
+        assertEq(records(token).totalSupplyAt(1), minted);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -8,6 +8,7 @@ import {IEntitlementToken} from "../../../../contracts/interfaces/IEntitlementTo
 import {IERC7943Fungible} from "../../../../contracts/interfaces/IERC7943Fungible.sol";
 import {EntitlementToken} from "../../../../contracts/token/EntitlementToken.sol";
 import {Test} from "../../utils/Test.sol";
+import {records} from "../../utils/Records.sol";
 
 /// @title EntitlementTokenHandler
 /// @notice Drives a live token through the invariant fuzzer with bounded inputs, as each role
@@ -361,7 +362,7 @@ contract EntitlementTokenHandler is Test {
         uint256 time = offset % 4 == 0 ? earliest : earliest + bound(offset, 1, 2 days);
         recordTimes.push(time);
         vm.prank(byAgent ? agent : issuer);
-        uint24 id = token.scheduleRecordDate(uint40(time));
+        uint24 id = records(token).scheduleRecordDate(uint40(time));
         assertEq(id, recordTimes.length, "record ids are numbered in order");
         _snapshotPassed();
         ++succeeded["scheduleRecordDate"];
