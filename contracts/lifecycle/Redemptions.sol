@@ -19,6 +19,9 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
     using SafeERC20 for IERC20;
 
     uint256 private constant NAV_SCALE = 1e18;
+    /// @notice How long after its cut-off a request waits for settlement before its holder may
+    /// withdraw it and have its units released.
+    uint256 public constant SETTLEMENT_WINDOW = 30 days;
 
     /// @custom:storage-location erc7201:permledger.storage.Redemptions
     struct RedemptionsStorage {
@@ -81,10 +84,12 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
         uint40 cutoff = _fund($, token).cutoff;
         require(block.timestamp < cutoff, RedemptionDealingClosed(token, cutoff));
         uint256 pending = $.pending[token][msg.sender];
-        uint256 transferable = IEntitlementToken(token).transferableBalance(msg.sender);
-        uint256 available = transferable > pending ? transferable - pending : 0;
+        // Only this contract releases its encumbrance, and it always holds the pending units.
+        uint256 spare = IEntitlementToken(token).encumbrances(msg.sender, address(this)) - pending;
+        uint256 available = IEntitlementToken(token).transferableBalance(msg.sender) + spare;
         require(units != 0 && units <= available, RedemptionUnitsInvalid(msg.sender, units, available));
         $.pending[token][msg.sender] = pending + units;
+        if (units > spare) IEntitlementToken(token).encumberFrom(msg.sender, address(this), units - spare);
         requestId = ++$.count;
         // `units` is at most a token balance, below 2^96.
         $.requests[requestId] = Request(msg.sender, uint96(units), token, cutoff, RequestStatus.Pending);
@@ -96,9 +101,13 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
         RedemptionsStorage storage $ = _storage();
         Request storage r = _pending($, requestId);
         require(r.wallet == msg.sender, RedemptionNotRequester(requestId, msg.sender));
-        require(block.timestamp < r.cutoff, RedemptionCutoffPassed(requestId, r.cutoff));
+        require(
+            block.timestamp < r.cutoff || block.timestamp >= uint256(r.cutoff) + SETTLEMENT_WINDOW,
+            RedemptionCutoffPassed(requestId, r.cutoff)
+        );
         r.status = RequestStatus.Cancelled;
         $.pending[r.token][r.wallet] -= r.units;
+        IEntitlementToken(r.token).release(r.wallet, r.units);
         emit RedemptionCancelled(requestId);
     }
 
@@ -112,6 +121,7 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
             require(block.timestamp >= cutoff, RedemptionCutoffNotReached(id, cutoff));
             r.status = RequestStatus.Settled;
             $.pending[token][wallet] -= units;
+            IEntitlementToken(token).release(wallet, units);
             _redeem($, token, wallet, units, cutoff, id);
         }
     }
@@ -125,10 +135,11 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
         RedemptionsStorage storage $ = _storage();
         uint40 maturity = _fund($, token).maturity;
         require(maturity != 0 && block.timestamp >= maturity, RedemptionNotMatured(token, maturity));
+        IEntitlementToken t = IEntitlementToken(token);
         for (uint256 i; i < wallets.length; ++i) {
-            // Frozen units cannot be burnt: they stay until the transfer agent releases them.
-            uint256 units =
-                IEntitlementToken(token).balanceOf(wallets[i]) - IEntitlementToken(token).getFrozenTokens(wallets[i]);
+            // Frozen and encumbered units cannot be burnt: they stay until released. The token
+            // keeps frozen plus encumbered units within the balance.
+            uint256 units = t.balanceOf(wallets[i]) - t.getFrozenTokens(wallets[i]) - t.encumberedBalanceOf(wallets[i]);
             if (units != 0) _redeem($, token, wallets[i], units, maturity, 0);
         }
     }
