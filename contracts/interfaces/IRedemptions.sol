@@ -8,6 +8,8 @@ pragma solidity ^0.8.28;
 /// treasury in one transaction. A bill-like fund with a maturity redeems every holder at maturity.
 /// NAV is cash base units per token base unit, scaled by 10^18: a redemption of `units` pays
 /// `floor(units * navPerUnit / 10^18)`.
+/// A request locks its units: the contract holds an ERC-7246 encumbrance on them until the request
+/// settles or is withdrawn, so they can neither be sent, frozen nor forced away meanwhile.
 /// The contract needs the ISSUER role of the system's authority to burn shares.
 interface IRedemptions {
     /// @notice A fund's settings.
@@ -51,7 +53,7 @@ interface IRedemptions {
     event RedemptionRequested(
         uint256 indexed requestId, address indexed token, address indexed wallet, uint256 units, uint40 cutoff
     );
-    /// @notice A request was withdrawn before its cut-off.
+    /// @notice A request was withdrawn and its units released.
     event RedemptionCancelled(uint256 indexed requestId);
     /// @notice Shares were burnt and cash paid (`requestId` 0 for a redemption at maturity).
     event RedemptionSettled(
@@ -81,7 +83,8 @@ interface IRedemptions {
     error RedemptionRequestClosed(uint256 requestId, RequestStatus status);
     /// @notice Only the requesting wallet may cancel.
     error RedemptionNotRequester(uint256 requestId, address caller);
-    /// @notice The request's cut-off has passed: it can no longer be cancelled.
+    /// @notice The request's cut-off has passed and its settlement window is still open: it can
+    /// no longer be cancelled.
     error RedemptionCutoffPassed(uint256 requestId, uint40 cutoff);
     /// @notice The request's cut-off has not come yet: it cannot settle.
     error RedemptionCutoffNotReached(uint256 requestId, uint40 cutoff);
@@ -104,13 +107,17 @@ interface IRedemptions {
     /// `asOf` is not in the future nor before the last NAV's. Emits `NavPublished`.
     function publishNav(address token, uint128 navPerUnit, uint40 asOf) external;
 
-    /// @notice Requests redemption of `units` of the caller's shares at the current dealing.
+    /// @notice Requests redemption of `units` of the caller's shares at the current dealing, and
+    /// locks them: units the caller already encumbered to this contract beyond its pending
+    /// requests count first, the rest are encumbered from the caller's allowance to this contract.
     /// Requirements: a dealing is open; `units` is not zero and at most the caller's transferable
-    /// balance less its pending requests. Emits `RedemptionRequested`.
+    /// balance plus those spare encumbered units; the allowance covers the rest.
+    /// Emits `RedemptionRequested`.
     function requestRedemption(address token, uint256 units) external returns (uint256 requestId);
 
-    /// @notice Withdraws a pending request before its cut-off.
-    /// Requirements: caller is the requesting wallet; before the cut-off. Emits `RedemptionCancelled`.
+    /// @notice Withdraws a pending request and releases its units: before its cut-off, or once
+    /// `SETTLEMENT_WINDOW` has passed after it without a settlement.
+    /// Requirements: caller is the requesting wallet; one of those times. Emits `RedemptionCancelled`.
     function cancelRedemption(uint256 requestId) external;
 
     /// @notice Settles pending requests: burns each one's shares and pays its cash; all or nothing.
@@ -118,7 +125,8 @@ interface IRedemptions {
     /// that cut-off or later; the treasury has approved the cash. Emits `RedemptionSettled` each.
     function settle(uint256[] calldata requestIds) external;
 
-    /// @notice Redeems the whole unfrozen holding of each wallet at maturity; all or nothing.
+    /// @notice Redeems each wallet's holding at maturity, less units frozen or encumbered (to a
+    /// DvP escrow, or to a pending request here, which settles on its own); all or nothing.
     /// Requirements: caller is a NAV administrator; the fund has matured and the NAV is as of
     /// maturity or later. Emits `RedemptionSettled` (request id 0) per wallet that held units.
     function redeemAtMaturity(address token, address[] calldata wallets) external;

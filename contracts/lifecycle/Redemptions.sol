@@ -19,6 +19,9 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
     using SafeERC20 for IERC20;
 
     uint256 private constant NAV_SCALE = 1e18;
+    /// @notice How long after its cut-off a request waits for settlement before its holder may
+    /// withdraw it and have its units released.
+    uint256 public constant SETTLEMENT_WINDOW = 30 days;
 
     /// @custom:storage-location erc7201:permledger.storage.Redemptions
     struct RedemptionsStorage {
@@ -84,10 +87,13 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
         // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp < cutoff, RedemptionDealingClosed(token, cutoff));
         uint256 pending = $.pending[token][msg.sender];
-        uint256 transferable = IEntitlementToken(token).transferableBalance(msg.sender);
-        uint256 available = transferable > pending ? transferable - pending : 0;
+        // Only this contract releases its encumbrance, and it always holds the pending units.
+        uint256 spare = IEntitlementToken(token).encumbrances(msg.sender, address(this)) - pending;
+        uint256 available = IEntitlementToken(token).transferableBalance(msg.sender) + spare;
         require(units != 0 && units <= available, RedemptionUnitsInvalid(msg.sender, units, available));
         $.pending[token][msg.sender] = pending + units;
+        // slither-disable-next-line reentrancy-events (the fund's own token, set by the issuer; it calls nothing back)
+        if (units > spare) IEntitlementToken(token).encumberFrom(msg.sender, address(this), units - spare);
         requestId = ++$.count;
         // `units` is at most a token balance, below 2^96.
         $.requests[requestId] = Request(msg.sender, uint96(units), token, cutoff, RequestStatus.Pending);
@@ -100,9 +106,14 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
         Request storage r = _pending($, requestId);
         require(r.wallet == msg.sender, RedemptionNotRequester(requestId, msg.sender));
         // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
-        require(block.timestamp < r.cutoff, RedemptionCutoffPassed(requestId, r.cutoff));
+        require(
+            block.timestamp < r.cutoff || block.timestamp >= uint256(r.cutoff) + SETTLEMENT_WINDOW,
+            RedemptionCutoffPassed(requestId, r.cutoff)
+        );
         r.status = RequestStatus.Cancelled;
         $.pending[r.token][r.wallet] -= r.units;
+        // slither-disable-next-line reentrancy-events (the fund's own token; a release is bookkeeping only)
+        IEntitlementToken(r.token).release(r.wallet, r.units);
         emit RedemptionCancelled(requestId);
     }
 
@@ -117,6 +128,8 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
             require(block.timestamp >= cutoff, RedemptionCutoffNotReached(id, cutoff));
             r.status = RequestStatus.Settled;
             $.pending[token][wallet] -= units;
+            // slither-disable-next-line calls-loop (the fund's own token, one release per settled request)
+            IEntitlementToken(token).release(wallet, units);
             _redeem($, token, wallet, units, cutoff, id);
         }
     }
@@ -131,11 +144,12 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
         uint40 maturity = _fund($, token).maturity;
         // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(maturity != 0 && block.timestamp >= maturity, RedemptionNotMatured(token, maturity));
+        IEntitlementToken t = IEntitlementToken(token);
         for (uint256 i; i < wallets.length; ++i) {
-            // Frozen units cannot be burnt: they stay until the transfer agent releases them.
-            // slither-disable-next-line calls-loop (the fund's own token, two reads per wallet of the batch)
-            uint256 units =
-                IEntitlementToken(token).balanceOf(wallets[i]) - IEntitlementToken(token).getFrozenTokens(wallets[i]);
+            // Frozen and encumbered units cannot be burnt: they stay until released. The token
+            // keeps frozen plus encumbered units within the balance.
+            // slither-disable-next-line calls-loop (the fund's own token, three reads per wallet of the batch)
+            uint256 units = t.balanceOf(wallets[i]) - t.getFrozenTokens(wallets[i]) - t.encumberedBalanceOf(wallets[i]);
             if (units != 0) _redeem($, token, wallets[i], units, maturity, 0);
         }
     }
@@ -175,7 +189,7 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
         require(n.asOf >= pricedAt, RedemptionNavStale(token, n.asOf, pricedAt));
         uint256 cashPaid = units * n.navPerUnit / NAV_SCALE;
         Fund storage f = $.funds[token];
-        // slither-disable-next-line calls-loop (the fund's own token, one burn per settled request)
+        // slither-disable-next-line calls-loop (the fund's own token, one burn per redeemed wallet)
         IEntitlementToken(token).burn(wallet, units);
         // slither-disable-next-line arbitrary-send-erc20 (the fund's treasury set by the issuer; units burnt at NAV)
         IERC20(f.cash).safeTransferFrom(f.treasury, wallet, cashPaid);

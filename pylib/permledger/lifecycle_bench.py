@@ -112,6 +112,8 @@ def _per_holder_operations() -> dict[str, int]:
     redemptions.configure_fund(ledger.token, cash=cash, treasury=issuer, sender=issuer)
     cash.approve(redemptions.address, 2**256 - 1)
     redemptions.schedule_dealing(ledger.token, chain.next_timestamp + 100)
+    for holder in (alice, bob):
+        ledger.token.approve(redemptions.address, 5, sender=holder)
     first = redemptions.request_redemption(ledger.token, 5, sender=alice)
     second = redemptions.request_redemption(ledger.token, 5, sender=bob)
     chain.advance_time(200)

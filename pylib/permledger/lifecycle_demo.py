@@ -90,7 +90,8 @@ def lifecycle(ledger: Ledger, holders: tuple[str, ...], say: Callable[[str], Non
     cutoff = chain.timestamp + DAY
     red.schedule_dealing(token, cutoff)
     holder = a[holders[1]]
-    rid = red.request_redemption(token, 1_000, sender=holder)
+    token.approve(red.address, 1_000, sender=holder)
+    rid = red.request_redemption(token, 1_000, sender=holder)  # locks the 1,000 units
     chain.set_time(cutoff + 3600)
     red.publish_nav(token, 1_015_000 * NAV_SCALE, cutoff)
     (done,) = red.settle([rid])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from tests.lifecycle.conftest import BlockingCash
+from tests.lifecycle.conftest import HOLDINGS, BlockingCash
 
 from permledger import errors
 from permledger.chain import Account
 from permledger.drivers import EntitlementToken
 from permledger.drivers.redemptions import (
     NAV_SCALE,
+    SETTLEMENT_WINDOW,
     Redemptions,
     RequestStatus,
     redemption_value,
@@ -36,11 +37,13 @@ def fund(
     record_id: int,
 ) -> int:
     """A fund redeemed in `cash` from the issuer's treasury, maturing in 90 days, with a
-    dealing closing in a day; returns the cut-off."""
+    dealing closing in a day; every holder lets the contract lock its units. Returns the cut-off."""
     redemptions.configure_fund(
         token, cash=cash, treasury=issuer, maturity=chain.timestamp + 90 * DAY, sender=issuer
     )
     cash.approve(redemptions.address, 2**255)
+    for name in HOLDINGS:
+        token.approve(redemptions.address, 2**255, sender=chain.accounts[name])
     cutoff = chain.timestamp + DAY
     redemptions.schedule_dealing(token, cutoff)
     return cutoff
@@ -56,6 +59,7 @@ def test_settlement_burns_and_pays_at_the_nav_of_the_dealing(
     bob = chain.accounts["bob"]
     rid = redemptions.request_redemption(token, 120, sender=bob)
     assert redemptions.pending_units(token, bob) == 120
+    assert token.encumbrances(bob, redemptions.address) == 120
     chain.set_time(fund)
     redemptions.publish_nav(token, NAV, fund)
     supply = token.total_supply()
@@ -67,6 +71,7 @@ def test_settlement_burns_and_pays_at_the_nav_of_the_dealing(
     assert cash.balance_of(bob) == done.cash_paid
     assert redemptions.request(rid).status is RequestStatus.SETTLED
     assert redemptions.pending_units(token, bob) == 0
+    assert token.encumbered_balance_of(bob) == 0
 
 
 def test_nav_older_than_the_cutoff_is_rejected_and_nothing_moves(
@@ -123,28 +128,67 @@ def test_cancel_frees_the_units_and_only_the_requester_cancels(
         redemptions.cancel_redemption(rid, sender=a["alice"])
     redemptions.cancel_redemption(rid, sender=a["bob"])
     assert redemptions.pending_units(token, a["bob"]) == 0
+    assert token.encumbrances(a["bob"], redemptions.address) == 0
     with pytest.raises(errors.RedemptionRequestClosed):
         redemptions.cancel_redemption(rid, sender=a["bob"])
     redemptions.request_redemption(token, 300, sender=a["bob"])
 
 
-def test_units_moved_after_the_request_fail_settlement_as_a_whole(
+def test_requested_units_are_locked_until_settlement(
     redemptions: Redemptions,
     token: EntitlementToken,
     cash: BlockingCash,
     chain: LocalChain,
+    agent: Account,
+    issuer: Account,
     fund: int,
 ) -> None:
     a = chain.accounts
-    ok = redemptions.request_redemption(token, 100, sender=a["alice"])
-    moved = redemptions.request_redemption(token, 300, sender=a["bob"])
-    token.using(a["bob"]).transfer(a["carol"], 300)
+    first = redemptions.request_redemption(token, 100, sender=a["alice"])
+    second = redemptions.request_redemption(token, 300, sender=a["bob"])
+    with pytest.raises(errors.TransferRestricted):
+        token.using(a["bob"]).transfer(a["carol"], 1)
+    with pytest.raises(errors.TokenAmountEncumbered):
+        token.forced_transfer(a["bob"], a["carol"], 1, sender=agent)
+    with pytest.raises(errors.TokenAmountEncumbered):
+        token.burn(a["bob"], 1, sender=issuer)
     chain.set_time(fund)
     redemptions.publish_nav(token, NAV, fund)
-    with pytest.raises(errors.ERC20InsufficientBalance):
-        redemptions.settle([ok, moved])
-    assert token.balance_of(a["alice"]) == 400
-    assert cash.balance_of(a["alice"]) == 0
+    done = redemptions.settle([first, second])
+    assert [(d.wallet, d.units) for d in done] == [
+        (a["alice"].address, 100),
+        (a["bob"].address, 300),
+    ]
+    assert (token.balance_of(a["bob"]), token.encumbered_balance_of(a["bob"])) == (0, 0)
+
+
+def test_a_request_locks_units_the_holder_encumbered_itself_before_its_allowance(
+    redemptions: Redemptions, token: EntitlementToken, chain: LocalChain, fund: int
+) -> None:
+    bob = chain.accounts["bob"]
+    token.approve(redemptions.address, 0, sender=bob)
+    block = chain.block_number
+    with pytest.raises(errors.ERC20InsufficientAllowance):
+        redemptions.request_redemption(token, 50, sender=bob)
+    assert chain.block_number == block
+    token.encumber(redemptions.address, 50, sender=bob)
+    redemptions.request_redemption(token, 50, sender=bob)
+    assert token.encumbrances(bob, redemptions.address) == 50
+    assert redemptions.pending_units(token, bob) == 50
+
+
+def test_an_unsettled_request_is_released_after_the_settlement_window(
+    redemptions: Redemptions, token: EntitlementToken, chain: LocalChain, fund: int
+) -> None:
+    bob = chain.accounts["bob"]
+    rid = redemptions.request_redemption(token, 100, sender=bob)
+    chain.set_time(fund + SETTLEMENT_WINDOW - 1)
+    with pytest.raises(errors.RedemptionCutoffPassed):
+        redemptions.cancel_redemption(rid, sender=bob)
+    chain.set_time(fund + SETTLEMENT_WINDOW)
+    redemptions.cancel_redemption(rid, sender=bob)
+    assert token.encumbrances(bob, redemptions.address) == 0
+    assert token.transferable_balance(bob) == 300
 
 
 def test_mandatory_redemption_at_maturity_in_batches(
@@ -166,14 +210,16 @@ def test_mandatory_redemption_at_maturity_in_batches(
         redemptions.redeem_at_maturity(token, holders)
     redemptions.publish_nav(token, NAV_SCALE * 100, maturity)
     token.set_frozen_tokens(a["carol"], 40, sender=agent)
+    token.encumber(a["dave"], 50, sender=a["erin"])  # e.g. a DvP lock
     done = redemptions.redeem_at_maturity(token, holders, batch_size=2)
     assert [(d.wallet, d.units) for d in done] == [
         (a["alice"].address, 400),
-        (a["erin"].address, 200),
+        (a["erin"].address, 150),
         (a["bob"].address, 300),
         (a["carol"].address, 60),
     ]
-    assert token.total_supply() == 40  # carol's frozen units wait for the transfer agent
+    # carol's frozen units wait for the transfer agent, erin's encumbered ones for their taker.
+    assert token.total_supply() == 90
     assert cash.balance_of(a["bob"]) == 30_000
 
 

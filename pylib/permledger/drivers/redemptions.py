@@ -13,6 +13,9 @@ from permledger.drivers.base import AddressLike, Driver, address, amount
 
 NAV_SCALE = 10**18
 """NAV is cash base units per token base unit, times NAV_SCALE."""
+SETTLEMENT_WINDOW = 30 * 24 * 3600
+"""Seconds after its cut-off an unsettled request waits before its holder may withdraw it
+(`Redemptions.SETTLEMENT_WINDOW`)."""
 
 
 def redemption_value(units: int, nav_per_unit: int) -> int:
@@ -126,10 +129,13 @@ class Redemptions(Driver):
     def request_redemption(
         self, token: AddressLike, units: int, *, sender: Account | None = None
     ) -> int:
-        """Request redemption of the sender's units at the open dealing; the request id.
+        """Request redemption of the sender's units at the open dealing and lock them; the
+        request id. Units the sender encumbered to this contract beyond its pending requests are
+        used first, the rest are encumbered from its token allowance to this contract.
 
         Raises:
-            InvalidInput, RedemptionFundUnknown, RedemptionDealingClosed, RedemptionUnitsInvalid.
+            InvalidInput, RedemptionFundUnknown, RedemptionDealingClosed, RedemptionUnitsInvalid,
+            ERC20InsufficientAllowance (the allowance does not cover the units to lock).
         """
         receipt = self._send_checked(
             "requestRedemption",
@@ -140,7 +146,8 @@ class Redemptions(Driver):
         return int(self._events("RedemptionRequested", receipt)[0]["requestId"])
 
     def cancel_redemption(self, request_id: int, *, sender: Account | None = None) -> Receipt:
-        """Withdraw a pending request before its cut-off.
+        """Withdraw a pending request and release its units: before its cut-off, or once
+        `SETTLEMENT_WINDOW` has passed after it without a settlement.
 
         Raises:
             RedemptionRequestUnknown, RedemptionRequestClosed, RedemptionNotRequester,
@@ -155,8 +162,7 @@ class Redemptions(Driver):
 
         Raises:
             RedemptionRequestUnknown, RedemptionRequestClosed, RedemptionCutoffNotReached,
-            RedemptionNavStale, ERC20InsufficientBalance (units moved since the request),
-            AccessControlUnauthorizedAccount.
+            RedemptionNavStale, AccessControlUnauthorizedAccount.
         """
         return self._redeemed(self._send_checked("settle", list(request_ids), sender=sender))
 
@@ -168,8 +174,8 @@ class Redemptions(Driver):
         batch_size: int = 100,
         sender: Account | None = None,
     ) -> list[Redeemed]:
-        """Redeem every wallet's unfrozen holding at maturity, `batch_size` wallets per
-        transaction.
+        """Redeem every wallet's holding at maturity, less frozen and encumbered units,
+        `batch_size` wallets per transaction.
 
         Raises:
             InvalidInput, RedemptionNotMatured, RedemptionNavStale,
