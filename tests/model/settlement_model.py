@@ -135,9 +135,13 @@ class SettlementModel:
 
     def _party_flags(self, trade: Trade, sender: str, lock: bool) -> Outcome | TradeRecord:
         if sender == trade.seller:
-            return TradeRecord(TradeStatus.PROPOSED, True, False, lock, False, trade.deadline, sender)
+            return TradeRecord(
+                TradeStatus.PROPOSED, True, False, lock, False, trade.deadline, sender
+            )
         if sender == trade.buyer:
-            return TradeRecord(TradeStatus.PROPOSED, False, True, False, lock, trade.deadline, sender)
+            return TradeRecord(
+                TradeStatus.PROPOSED, False, True, False, lock, trade.deadline, sender
+            )
         return ("SettlementNotParty", trade.id, sender)
 
     def _lock_leg(self, trade: Trade, seller: bool) -> Outcome:
@@ -161,7 +165,9 @@ class SettlementModel:
         elif lock:
             return ("SettlementVenueCannotLock", trade.id)
         else:
-            record = TradeRecord(TradeStatus.PROPOSED, False, False, False, False, trade.deadline, sender)
+            record = TradeRecord(
+                TradeStatus.PROPOSED, False, False, False, False, trade.deadline, sender
+            )
         if now > trade.deadline:
             return ("SettlementDeadlinePassed", trade.id, trade.deadline)
         if trade.id in self.trades:
@@ -190,7 +196,7 @@ class SettlementModel:
             return error
         record = self.trades[trade.id]
         seller = sender == trade.seller
-        if (record.seller_affirmed if seller else record.buyer_affirmed):
+        if record.seller_affirmed if seller else record.buyer_affirmed:
             return ("SettlementAlreadyAffirmed", trade.id, sender)
         if lock and (error := self._lock_leg(trade, seller)):
             return error
@@ -285,7 +291,11 @@ class SettlementModel:
                 return ("SettlementNotAffirmed", trade.id, party)
         self.trades[trade.id] = record
         self._deliver(trade)
-        record.status, record.seller_affirmed, record.buyer_affirmed = TradeStatus.SETTLED, True, True
+        record.status, record.seller_affirmed, record.buyer_affirmed = (
+            TradeStatus.SETTLED,
+            True,
+            True,
+        )
         return None
 
     def _release(self, trade: Trade, record: TradeRecord) -> None:
@@ -301,7 +311,9 @@ class SettlementModel:
         if sender not in (trade.seller, trade.buyer, proposer):
             return ("SettlementNotParty", trade.id, sender)
         if record is None:
-            record = TradeRecord(TradeStatus.NONE, False, False, False, False, trade.deadline, NOBODY)
+            record = TradeRecord(
+                TradeStatus.NONE, False, False, False, False, trade.deadline, NOBODY
+            )
         elif record.status != TradeStatus.PROPOSED:
             return ("SettlementWrongStatus", trade.id, int(record.status))
         else:

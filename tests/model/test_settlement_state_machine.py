@@ -23,8 +23,13 @@ from typing import Any
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from hypothesis.stateful import run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 from tests.model.harness import Market
 from tests.model.profiles import budget
 from tests.model.settlement_model import Asset, Outcome, SettlementModel
@@ -66,16 +71,21 @@ EVERY_OPERATION = {
 """The operations the machine makes; each must succeed at least once in a run of the test."""
 
 durations = st.integers(1, HOUR) | st.integers(HOUR, 2 * DAY)
-ACTORS = ["propose"] * 3 + ["affirm"] * 3 + ["settle"] * 2 + [
-    "signed",
-    "cancel",
-    "expire",
-    "batch",
-    "time",
-    "move",
-    "distribution",
-    "distribution",
-]
+ACTORS = (
+    ["propose"] * 3
+    + ["affirm"] * 3
+    + ["settle"] * 2
+    + [
+        "signed",
+        "cancel",
+        "expire",
+        "batch",
+        "time",
+        "move",
+        "distribution",
+        "distribution",
+    ]
+)
 
 
 @dataclass
@@ -168,6 +178,8 @@ class SettlementMachine(RuleBasedStateMachine):
         self.trades: list[Trade] = []
         self.record_ids: list[int] = []
         self.distribution_ids: list[int] = []
+        self.touched: set[bytes] = set()
+        """Trades the current step may have changed."""
 
     # ------------------------------------------------------------ helpers
 
@@ -175,8 +187,14 @@ class SettlementMachine(RuleBasedStateMachine):
     def now(self) -> int:
         return self.market.now
 
-    def agree(self, name: str, expected: Outcome, action: Callable[..., object], *args: Any, **kw: Any) -> None:
+    def agree(
+        self, name: str, expected: Outcome, action: Callable[..., object], *args: Any, **kw: Any
+    ) -> None:
         """The SDK call ends as the model predicted."""
+        for arg in args:
+            for trade in arg if isinstance(arg, list) else [arg]:
+                if isinstance(trade, Trade):
+                    self.touched.add(trade.id)
         actual = observe(action, *args, **kw)
         self.outcomes[f"{name}: {'ok' if expected is None else expected[0]}"] += 1
         assert actual == expected, f"{name}: chain {actual}, model {expected}"
@@ -192,9 +210,13 @@ class SettlementMachine(RuleBasedStateMachine):
         buyers = [a.address for a in self.everyone if a.address != seller]
         buyer = data.draw(st.sampled_from(buyers))
         free = shares.available(seller)
-        units = data.draw(st.sampled_from([max(free // 3, 1), free, 1, free + 1]) | st.integers(1, 200))
+        units = data.draw(
+            st.sampled_from([max(free // 3, 1), free, 1, free + 1]) | st.integers(1, 200)
+        )
         cash_free = self.model.cash.available(buyer)
-        price = data.draw(st.sampled_from([max(cash_free // 4, 1), 1, cash_free + 1]) | st.integers(1, 9_000))
+        price = data.draw(
+            st.sampled_from([max(cash_free // 4, 1), 1, cash_free + 1]) | st.integers(1, 9_000)
+        )
         deadline = self.now + data.draw(st.integers(-1, 60) | durations)
         ref = len(self.trades).to_bytes(32, "big")
         trade = Trade.new(
@@ -250,13 +272,23 @@ class SettlementMachine(RuleBasedStateMachine):
         lock = data.draw(st.booleans())
         expected = self.model.propose(trade, proposer, lock, self.now)
         name = "propose locked" if lock else "propose"
-        self.agree(name, expected, self.dvp.propose, trade, lock=lock, sender=self.account(proposer))
+        self.agree(
+            name, expected, self.dvp.propose, trade, lock=lock, sender=self.account(proposer)
+        )
+        if expected is None and data.draw(st.booleans()):
+            self.affirm(data, trade)  # matched at once, as on most venues
 
     def do_affirm(self, data: st.DataObject) -> None:
         """A party affirms a trade (mostly an open one, mostly the party that has not)."""
-        trade = self.pick_trade(data, self.open)
-        if trade is None:
-            return
+        trade = self.pick_trade(
+            data, lambda t: self.open(t) and self.model.state_code(t, self.now) != 0
+        )
+        if trade is not None:
+            self.affirm(data, trade)
+
+    def affirm(self, data: st.DataObject, trade: Trade) -> None:
+        """A party affirms `trade`, mostly the one that has not."""
+        self.touched.add(trade.id)
         record = self.model.trades.get(trade.id)
         missing = trade.buyer if record and record.seller_affirmed else trade.seller
         sender = data.draw(st.sampled_from([missing, missing, trade.seller, trade.buyer]))
@@ -329,6 +361,13 @@ class SettlementMachine(RuleBasedStateMachine):
         def lapsed(t: Trade) -> bool:
             return self.status(t) == TradeStatus.PROPOSED and self.now > t.deadline
 
+        proposed = [t for t in self.trades if self.status(t) == TradeStatus.PROPOSED]
+        if proposed and not any(map(lapsed, self.trades)) and data.draw(st.booleans()):
+            # Let the deadline of a proposed trade pass first.
+            deadline = data.draw(st.sampled_from(proposed)).deadline
+            self.market.chain.advance_time(
+                max(deadline + 1 - self.now, 0) + data.draw(st.integers(0, 1))
+            )
         trade = self.pick_trade(data, lapsed)
         if trade is None:
             return
@@ -338,10 +377,14 @@ class SettlementMachine(RuleBasedStateMachine):
     def do_batch(self, data: st.DataObject) -> None:
         """The venue settles up to three distinct trades netted (mostly matched ones)."""
         matched = [t for t in self.trades if self.matched(t)]
-        pool = matched if matched and data.draw(st.sampled_from([True, True, False])) else self.trades
+        pool = (
+            matched if matched and data.draw(st.sampled_from([True, True, False])) else self.trades
+        )
         if not pool:
             return
-        batch = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique_by=lambda t: t.id))
+        batch = data.draw(
+            st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique_by=lambda t: t.id)
+        )
         expected = self.model.settle_batch(batch, self.now)
         self.agree("settle_batch", expected, self.dvp.settle_batch, batch, sender=self.venue)
 
@@ -366,9 +409,9 @@ class SettlementMachine(RuleBasedStateMachine):
 
     def do_distribution(self, data: st.DataObject) -> None:
         """A record date, an announcement, a claim, a push or a reclaim."""
-        which = data.draw(st.sampled_from(["record", "announce", "claim", "claim", "push", "reclaim"]))
+        which = data.draw(st.sampled_from(["claim", "push", "reclaim", "announce", "record"]))
         issuer = self.market.role("issuer")
-        if which == "record" or not self.record_ids:
+        if which == "record" or (not self.record_ids and which == "announce"):
             if len(self.record_ids) >= MAX_RECORDS:
                 return
             record_id = self.token.schedule_record_date(self.now, sender=issuer)
@@ -376,6 +419,8 @@ class SettlementMachine(RuleBasedStateMachine):
             self.record_ids.append(record_id)
             self.outcomes["record_date: ok"] += 1
             self.market.chain.advance_time(60)
+            return
+        if not self.record_ids:
             return
         if which == "announce" or not self.distribution_ids:
             record_id = data.draw(st.sampled_from(self.record_ids))
@@ -402,11 +447,21 @@ class SettlementMachine(RuleBasedStateMachine):
             wallets = data.draw(st.lists(st.sampled_from(self.wallets), min_size=1, max_size=4))
             expected = self.model.push(distribution_id, wallets, self.now)
             agent = self.market.role("agent")
-            self.agree("push", expected, self.distributions.push, distribution_id, wallets, sender=agent)
+            self.agree(
+                "push", expected, self.distributions.push, distribution_id, wallets, sender=agent
+            )
         else:
+            deadline = self.model.distributions[distribution_id].deadline
+            if self.now <= deadline and data.draw(st.booleans()):
+                self.market.chain.advance_time(deadline + 1 - self.now)  # the claim period ends
             expected = self.model.reclaim(distribution_id, self.now)
             self.agree(
-                "reclaim", expected, self.distributions.reclaim, distribution_id, issuer, sender=issuer
+                "reclaim",
+                expected,
+                self.distributions.reclaim,
+                distribution_id,
+                issuer,
+                sender=issuer,
             )
 
     # ------------------------------------------------------------ checks
@@ -426,6 +481,8 @@ class SettlementMachine(RuleBasedStateMachine):
                 assert driver.encumbrances(w, escrow) == locked, f"encumbrance {w}"
         assert self.token.balance_of(self.desk.outsider) == 0, "an unregistered wallet holds shares"
         for trade in self.trades:
+            if trade.id not in self.touched:
+                continue
             state = self.dvp.trade_state(trade)
             record = self.model.trades.get(trade.id)
             if record is None:
@@ -452,6 +509,7 @@ class SettlementMachine(RuleBasedStateMachine):
             d = self.distributions.distribution(distribution_id)
             assert (d.funded, d.disbursed, d.held) == (expected.funded, expected.disbursed, 0)
             assert d.disbursed <= d.funded
+        self.touched.clear()
 
 
 def test_settlement_agrees_with_model_over_random_sequences(desk: Desk) -> None:
