@@ -82,8 +82,12 @@ ACTORS = (
         "batch",
         "time",
         "move",
-        "distribution",
-        "distribution",
+        "record",
+        "announce",
+        "claim",
+        "claim",
+        "push",
+        "reclaim",
     ]
 )
 
