@@ -10,6 +10,7 @@ its arguments or codes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from permledger.settlement import Trade, TradeStatus
@@ -108,7 +109,7 @@ class SettlementModel:
     issuer: str
     distributor: str
     """The distributions contract, which holds the funded cash."""
-    owner: dict[str, bytes]
+    owner: Mapping[str, bytes]
     """Registered wallets' investors."""
     trades: dict[bytes, TradeRecord] = field(default_factory=dict)
     records: dict[int, tuple[int, dict[bytes, int]]] = field(default_factory=dict)
@@ -440,7 +441,7 @@ class SettlementModel:
         self._pay(d, investor, wallet)
         return None
 
-    def push(self, distribution_id: int, wallets: list[str], now: int) -> Outcome:
+    def push(self, distribution_id: int, wallets: Sequence[str], now: int) -> Outcome:
         """The transfer agent pays the wallets' investors still owed, while claims are open."""
         for wallet in wallets:
             if not isinstance(found := self._payment(distribution_id, wallet), bytes):

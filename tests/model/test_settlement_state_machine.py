@@ -165,7 +165,7 @@ class SettlementMachine(RuleBasedStateMachine):
         self.everyone = [*desk.wallets, desk.outsider]
         self.venue = market.role("venue")
         issuer = market.role("issuer")
-        owner = {w: INVESTORS[OWNERS[n]] for n, w in enumerate(self.wallets)}
+        owner = {str(w): INVESTORS[OWNERS[n]] for n, w in enumerate(self.wallets)}
         shares = Asset(self.token.address, dict(zip(self.wallets, SHARES, strict=True)))
         shares.registered = set(self.wallets)
         cash = Asset(self.cash.address, {a.address: CASH for a in self.everyone})
@@ -316,6 +316,7 @@ class SettlementMachine(RuleBasedStateMachine):
     def do_signed(self, data: st.DataObject) -> None:
         """Settle with signed affirmations: a new trade or a known one; one party signs and the
         other sends, or both sign and the venue sends, or a consent is missing."""
+        trade: Trade | None
         if data.draw(st.booleans()) or not self.trades:
             trade = self.new_trade(data)
         else:
