@@ -7,45 +7,19 @@ from collections.abc import Sequence
 from eth_typing import ChecksumAddress
 
 from permledger.chain import Account, Receipt
-from permledger.drivers.base import AddressLike, Driver, address, amount, bytes32
+from permledger.drivers.base import AddressLike, address, amount, bytes32
+from permledger.drivers.erc20 import EncumberableERC20
 from permledger.errors import ComplianceTransferRejected, TransferRestricted
 from permledger.types import MAX_AMOUNT, Restriction, RestrictionCode, Rule, RuleSettings
 
 
-class EntitlementToken(Driver):
+class EntitlementToken(EncumberableERC20):
     """An entitlement token. Transfers are checked against the chain's own rules before sending."""
 
     CONTRACT = "EntitlementToken"
     EXTENSIONS = ("EntitlementTokenRecords",)
 
     # ERC-20
-
-    @property
-    def name(self) -> str:
-        """The token name."""
-        return str(self._call("name"))
-
-    @property
-    def symbol(self) -> str:
-        """The token symbol."""
-        return str(self._call("symbol"))
-
-    @property
-    def decimals(self) -> int:
-        """Decimal places of one unit."""
-        return int(self._call("decimals"))
-
-    def total_supply(self) -> int:
-        """Units in issue."""
-        return int(self._call("totalSupply"))
-
-    def balance_of(self, wallet: AddressLike) -> int:
-        """A wallet's balance."""
-        return int(self._call("balanceOf", address(wallet, "wallet")))
-
-    def allowance(self, owner: AddressLike, spender: AddressLike) -> int:
-        """What `spender` may move from `owner`."""
-        return int(self._call("allowance", address(owner, "owner"), address(spender, "spender")))
 
     def transfer(self, to: AddressLike, value: int, *, sender: Account | None = None) -> Receipt:
         """Transfer after the token's views approve it; a rejected transfer sends nothing.
@@ -150,28 +124,6 @@ class EntitlementToken(Driver):
         return self._send(
             "release", address(owner, "owner"), amount(value, maximum=MAX_AMOUNT), sender=sender
         )
-
-    def encumbered_balance_of(self, owner: AddressLike) -> int:
-        """The units of `owner` encumbered to any taker."""
-        return int(self._call("encumberedBalanceOf", address(owner, "owner")))
-
-    def available_balance_of(self, owner: AddressLike) -> int:
-        """The units `owner` can send or encumber now (not frozen, encumbered or locked)."""
-        return int(self._call("availableBalanceOf", address(owner, "owner")))
-
-    def encumbrances(self, owner: AddressLike, taker: AddressLike) -> int:
-        """The units of `owner` encumbered to `taker`."""
-        return int(self._call("encumbrances", address(owner, "owner"), address(taker, "taker")))
-
-    def approve(
-        self, spender: AddressLike, value: int, *, sender: Account | None = None
-    ) -> Receipt:
-        """Let `spender` move up to `value` of the sender's units.
-
-        Raises:
-            InvalidInput, ERC20InvalidSpender.
-        """
-        return self._send("approve", address(spender, "spender"), amount(value), sender=sender)
 
     # Restriction views
 

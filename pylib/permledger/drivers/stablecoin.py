@@ -27,7 +27,8 @@ from permledger.cash_signatures import (
     sign,
 )
 from permledger.chain import Account, Receipt
-from permledger.drivers.base import AddressLike, Driver, address, amount, artifact, bytes32
+from permledger.drivers.base import AddressLike, address, amount, artifact, bytes32
+from permledger.drivers.erc20 import EncumberableERC20
 from permledger.errors import CashCheck, CashRejected, InvalidInput, TransferRestricted
 from permledger.types import CASH_MAX_SUPPLY, Restriction, RestrictionCode
 
@@ -49,53 +50,12 @@ def _positive(value: int, what: str = "amount") -> int:
     return units
 
 
-class Stablecoin(Driver):
+class Stablecoin(EncumberableERC20):
     """The cash token: pre-checked transfers, permits, EIP-3009 authorizations, encumbrances."""
 
     CONTRACT = "Stablecoin"
 
-    # ERC-20 and ERC-7246 views
-
-    @property
-    def name(self) -> str:
-        """The token name."""
-        return str(self._call("name"))
-
-    @property
-    def symbol(self) -> str:
-        """The token symbol."""
-        return str(self._call("symbol"))
-
-    @property
-    def decimals(self) -> int:
-        """Decimal places of one unit (six)."""
-        return int(self._call("decimals"))
-
-    def total_supply(self) -> int:
-        """Units in issue."""
-        return int(self._call("totalSupply"))
-
-    def balance_of(self, account: AddressLike) -> int:
-        """An account's balance, encumbered units included."""
-        return int(self._call("balanceOf", address(account, "account")))
-
-    def allowance(self, owner: AddressLike, spender: AddressLike) -> int:
-        """What `spender` may move from `owner` beyond its encumbrance."""
-        return int(self._call("allowance", address(owner, "owner"), address(spender, "spender")))
-
-    def encumbered_balance_of(self, owner: AddressLike) -> int:
-        """The owner's units encumbered to any taker."""
-        return int(self._call("encumberedBalanceOf", address(owner, "owner")))
-
-    def available_balance_of(self, owner: AddressLike) -> int:
-        """The owner's units free of encumbrances."""
-        return int(self._call("availableBalanceOf", address(owner, "owner")))
-
-    def encumbrances(self, owner: AddressLike, taker: AddressLike) -> int:
-        """The owner's units encumbered to `taker`."""
-        return int(self._call("encumbrances", address(owner, "owner"), address(taker, "taker")))
-
-    # Other views
+    # Views
 
     def is_minter(self, account: AddressLike) -> bool:
         """Whether the account is a configured minter."""
