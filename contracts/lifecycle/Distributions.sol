@@ -15,9 +15,9 @@ import {WalletRecord} from "../types/WalletRecord.sol";
 
 /// @title Distributions
 /// @notice Pull-based cash distributions at a record date; see `IDistributions`.
-/// @dev Announcing stores one distribution (three slots) and reads the record-date supply once, so
-/// its cost is the same at any number of holders. Each payment reads the investor's record-date
-/// balance from the token. Per distribution, two bits per investor number (the registry's
+/// @dev Announcing writes two slots (a third, the amounts paid and held, starts at zero) and reads
+/// the record-date supply once, so its cost is the same at any number of holders. Each payment
+/// reads the investor's record-date balance and the record-date supply from the token. Per distribution, two bits per investor number (the registry's
 /// sequential number) say "paid" and "held", so a claim usually touches a word other investors
 /// already warmed.
 /// Invariants, per distribution: `disbursed + held <= funded`; the contract holds at least
@@ -30,15 +30,28 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
 
     /// @custom:storage-location erc7201:permledger.storage.Distributions
     struct DistributionsStorage {
+        // One slot: announcing reads the registry and bumps the count together.
         IIdentityRegistry registry;
-        uint256 count;
-        mapping(uint256 distributionId => Distribution) distributions;
+        uint96 count;
+        mapping(uint256 distributionId => Stored) distributions;
         // Bit 2n: investor number n was paid; bit 2n + 1: its share is held.
         mapping(uint256 distributionId => BitMaps.BitMap) status;
     }
 
     // keccak256(abi.encode(uint256(keccak256("permledger.storage.Distributions")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant DISTRIBUTIONS_STORAGE = 0x82ea1acc78efb18f0e72e120ed58a3c93fed05cd18b7141547c0060db992ef00;
+
+    /// @dev A distribution as stored. The record-date supply is not: the token answers it at the
+    /// same cost as a fourth slot would, and leaving it out keeps announcing to two new slots.
+    struct Stored {
+        address token;
+        uint40 claimDeadline;
+        uint24 recordId;
+        address cash;
+        uint96 funded;
+        uint96 held;
+        uint96 disbursed;
+    }
 
     /// @dev One payment as worked out for an investor.
     struct Payment {
@@ -90,16 +103,15 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
 
         distributionId = ++$.count;
         // A token's supply never exceeds 2^96 - 1 (IEntitlementToken), and `amount` was checked.
-        $.distributions[distributionId] =
-            Distribution(token, uint96(supply), cash, 0, uint96(amount), 0, claimDeadline, recordId);
+        $.distributions[distributionId] = Stored(token, claimDeadline, recordId, cash, uint96(amount), 0, 0);
         emit DistributionAnnounced(distributionId, token, recordId, cash, amount, supply, claimDeadline);
     }
 
     /// @inheritdoc IDistributions
     function claim(uint256 distributionId) external nonReentrant returns (uint256 paid) {
         DistributionsStorage storage $ = _storage();
-        Distribution storage d = _existing($, distributionId);
-        Payment memory p = _payment($, d, distributionId, msg.sender);
+        Stored storage d = _existing($, distributionId);
+        Payment memory p = _payment($, d, distributionId, msg.sender, _supplyAtRecord(d));
         BitMaps.BitMap storage status = $.status[distributionId];
         require(!status.get(p.paidBit), DistributionAlreadyPaid(distributionId, p.investorId));
         // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
@@ -117,12 +129,13 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
         nonReentrant
     {
         DistributionsStorage storage $ = _storage();
-        Distribution storage d = _existing($, distributionId);
+        Stored storage d = _existing($, distributionId);
         BitMaps.BitMap storage status = $.status[distributionId];
+        uint256 supply = _supplyAtRecord(d);
         // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         bool open = block.timestamp <= d.claimDeadline;
         for (uint256 i; i < wallets.length; ++i) {
-            Payment memory p = _payment($, d, distributionId, wallets[i]);
+            Payment memory p = _payment($, d, distributionId, wallets[i], supply);
             // Skipped, not reverted: a batch must not fail because one investor claimed meanwhile.
             if (status.get(p.paidBit) || p.share == 0 || !(open || p.held)) continue;
             _pay(d, status, p);
@@ -136,7 +149,7 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
         nonReentrant
         returns (uint256 amount)
     {
-        Distribution storage d = _existing(_storage(), distributionId);
+        Stored storage d = _existing(_storage(), distributionId);
         // slither-disable-next-line timestamp (a deadline in seconds; a validator's seconds of drift cannot matter)
         require(block.timestamp > d.claimDeadline, DistributionClaimPeriodOpen(distributionId, d.claimDeadline));
         amount = d.funded - d.disbursed - d.held;
@@ -148,7 +161,10 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
 
     /// @inheritdoc IDistributions
     function distribution(uint256 distributionId) external view returns (Distribution memory) {
-        return _existing(_storage(), distributionId);
+        Stored storage d = _existing(_storage(), distributionId);
+        return Distribution(
+            d.token, uint96(_supplyAtRecord(d)), d.cash, d.held, d.funded, d.disbursed, d.claimDeadline, d.recordId
+        );
     }
 
     /// @inheritdoc IDistributions
@@ -159,11 +175,11 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
     /// @inheritdoc IDistributions
     function owed(uint256 distributionId, bytes32 investorId) external view returns (uint256 amount, bool held) {
         DistributionsStorage storage $ = _storage();
-        Distribution storage d = _existing($, distributionId);
+        Stored storage d = _existing($, distributionId);
         uint256 n = $.registry.investor(investorId).number;
         if (n == 0 || $.status[distributionId].get(2 * n)) return (0, false);
         held = $.status[distributionId].get(2 * n + 1);
-        amount = _share(d, investorId);
+        amount = _share(d, investorId, _supplyAtRecord(d));
     }
 
     /// @inheritdoc IDistributions
@@ -180,11 +196,13 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
     }
 
     /// @dev Works out what `wallet`'s investor is owed and whether anything stands in the way.
-    function _payment(DistributionsStorage storage $, Distribution storage d, uint256 distributionId, address wallet)
-        private
-        view
-        returns (Payment memory p)
-    {
+    function _payment(
+        DistributionsStorage storage $,
+        Stored storage d,
+        uint256 distributionId,
+        address wallet,
+        uint256 supply
+    ) private view returns (Payment memory p) {
         WalletRecord record;
         (record, p.investorId) = Holders.lookUp($.registry, wallet);
         require(record.registered(), DistributionWalletNotRegistered(wallet));
@@ -193,16 +211,13 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
         p.paidBit = 2 * uint256(record.investorNumber());
         p.held = $.status[distributionId].get(p.paidBit + 1);
         p.frozen = record.frozen();
-        p.share = _share(d, p.investorId);
+        p.share = _share(d, p.investorId, supply);
     }
 
     /// @dev Pays `p`, or holds it when the investor is frozen or the cash token refuses.
     /// The transfer comes before the bookkeeping so a refusal can fall back to holding; every
     /// external entry point is `nonReentrant`, so the cash token cannot observe the gap.
-    function _pay(Distribution storage d, BitMaps.BitMap storage status, Payment memory p)
-        private
-        returns (uint256 paid)
-    {
+    function _pay(Stored storage d, BitMaps.BitMap storage status, Payment memory p) private returns (uint256 paid) {
         // A held share is already reserved; any other must fit in what is neither paid nor held.
         if (!p.held) {
             uint256 free = d.funded - d.disbursed - d.held;
@@ -234,17 +249,19 @@ contract Distributions is IDistributions, AuthorityManaged, ReentrancyGuardTrans
 
     /// @dev `floor(funded * record-date balance / record-date supply)`; both factors are below
     /// 2^96, so the product cannot overflow.
-    function _share(Distribution storage d, bytes32 investorId) private view returns (uint256) {
+    function _share(Stored storage d, bytes32 investorId, uint256 supply) private view returns (uint256) {
         // slither-disable-next-line calls-loop (the distribution's own token, one read per paid investor)
         uint256 balance = IEntitlementTokenRecords(d.token).investorBalanceAt(investorId, d.recordId);
-        return uint256(d.funded) * balance / d.supplyAtRecord;
+        return uint256(d.funded) * balance / supply;
     }
 
-    function _existing(DistributionsStorage storage $, uint256 distributionId)
-        private
-        view
-        returns (Distribution storage d)
-    {
+    /// @dev The token's supply at the distribution's record date, which announcing checked is
+    /// above zero; below 2^96 like any supply of the token.
+    function _supplyAtRecord(Stored storage d) private view returns (uint256) {
+        return IEntitlementTokenRecords(d.token).totalSupplyAt(d.recordId);
+    }
+
+    function _existing(DistributionsStorage storage $, uint256 distributionId) private view returns (Stored storage d) {
         d = $.distributions[distributionId];
         require(d.token != address(0), DistributionUnknown(distributionId));
     }
