@@ -8,7 +8,9 @@ import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165C
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AuthorityManaged} from "../access/AuthorityManaged.sol";
 import {Roles} from "../access/Roles.sol";
+import {RestrictionCode} from "../compliance/RestrictionCode.sol";
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
+import {IERC1404} from "../interfaces/IERC1404.sol";
 import {IERC7246} from "../interfaces/IERC7246.sol";
 import {IERC7943Fungible} from "../interfaces/IERC7943Fungible.sol";
 import {IPriceFeed} from "../interfaces/IPriceFeed.sol";
@@ -157,12 +159,7 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
         require(value < a.requirement, VaultMarginSufficient(account, value, a.requirement));
         uint256 held = $.positions[account][asset];
         require(amount != 0 && amount <= held, VaultAmountInvalid(asset, amount, held));
-        if (c.restricted) {
-            address from = c.encumbered ? account : address(this);
-            require(
-                IERC7943Fungible(asset).canTransfer(from, recipient, amount), VaultRecipientRejected(asset, recipient)
-            );
-        }
+        if (c.restricted) _requireDeliverable(asset, c.encumbered ? account : address(this), recipient, amount);
         $.positions[account][asset] = held - amount;
         if (held == amount) a.assetMask &= ~(uint64(1) << c.index);
         // Prices were just checked fresh by `_freshValue`.
@@ -220,6 +217,19 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
         if (!c.encumbered) IERC20(asset).safeTransfer(to, amount);
         else if (to == owner) IERC7246(asset).release(owner, amount);
         else IERC20(asset).safeTransferFrom(owner, to, amount);
+    }
+
+    /// @dev Whether the asset's rules let `amount` go from `from` to `recipient`. A pledge left in
+    /// the owner's wallet is encumbered to this vault, and the token judges the owner's balance
+    /// blind to that: its ERC-1404 code for "exceeds the unencumbered balance" is no refusal here,
+    /// because the vault's `transferFrom` spends its own encumbrance first. The transfer itself
+    /// enforces every rule again, so a wrong answer can only revert the whole liquidation.
+    function _requireDeliverable(address asset, address from, address recipient, uint256 amount) private view {
+        if (IERC7943Fungible(asset).canTransfer(from, recipient, amount)) return;
+        bool pledgedInPlace = from != address(this)
+            && ERC165Checker.supportsInterface(asset, type(IERC1404).interfaceId)
+            && IERC1404(asset).detectTransferRestriction(from, recipient, amount) == RestrictionCode.BALANCE_ENCUMBERED;
+        require(pledgedInPlace, VaultRecipientRejected(asset, recipient));
     }
 
     function _clearCall(MarginAccount storage a, address account, uint256 value) private {

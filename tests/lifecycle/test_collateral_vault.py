@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.conftest import Onboard
 from tests.lifecycle.conftest import BlockingCash
 
 from permledger import errors
@@ -181,3 +182,34 @@ def test_margin_statuses_cover_every_account(
         posted.address: MarginState.COVERED,
         chain.accounts["dave"].address: MarginState.SHORT,
     }
+
+
+def test_liquidation_seizes_securities_pledged_in_place_to_registered_wallets_only(
+    vault: CollateralVault,
+    feed: PriceFeed,
+    ledger: Ledger,
+    onboard: Onboard,
+    chain: LocalChain,
+    issuer: Account,
+) -> None:
+    """Every unit alice holds is pledged: the token calls none of them free, yet the vault spends
+    its own encumbrance, so liquidation reaches a registered buyer and never a stranger."""
+    token = ledger.token
+    alice, bob, stranger = (chain.accounts[n] for n in ("alice", "bob", "frank"))
+    onboard(alice)
+    onboard(bob)
+    token.mint(alice, 100, sender=issuer)
+    vault.list_asset(token, haircut_bps=2_000, max_price_age=MAX_AGE)
+    feed.set_price(token, 10 * PRICE_SCALE)
+    token.approve(vault.address, 100, sender=alice)
+    vault.deposit(token, 100, sender=alice)  # worth 800 after the haircut
+    assert (token.balance_of(alice), token.available_balance_of(alice)) == (100, 0)
+    vault.set_requirement(alice, 900)
+    vault.margin_call(alice)
+    chain.advance_time(CURE_WINDOW + 1)
+    feed.set_price(token, 10 * PRICE_SCALE)
+    with pytest.raises(errors.VaultRecipientRejected):
+        vault.liquidate(alice, token, 50, recipient=stranger)
+    vault.liquidate(alice, token, 50, recipient=bob)
+    assert (token.balance_of(alice), token.balance_of(bob)) == (50, 50)
+    assert (vault.position(alice, token), token.encumbrances(alice, vault.address)) == (50, 50)
