@@ -31,21 +31,23 @@ NOBODY = "0x0000000000000000000000000000000000000000"
 
 @dataclass
 class Asset:
-    """One token: balances and the units locked (encumbered) to the escrow, by wallet.
+    """One token: balances, and the units encumbered to the escrow (`locked`) and to the
+    collateral vault (`pledged`), by wallet.
 
     `registered` is None for a token anyone may hold, else the wallets that may hold it."""
 
     address: str
     balances: dict[str, int] = field(default_factory=dict)
     locked: dict[str, int] = field(default_factory=dict)
+    pledged: dict[str, int] = field(default_factory=dict)
     registered: set[str] | None = None
 
     def balance(self, wallet: str) -> int:
         return self.balances.get(wallet, 0)
 
     def available(self, wallet: str) -> int:
-        """Units free of locks."""
-        return self.balance(wallet) - self.locked.get(wallet, 0)
+        """Units free of encumbrances."""
+        return self.balance(wallet) - self.locked.get(wallet, 0) - self.pledged.get(wallet, 0)
 
     def supply(self) -> int:
         return sum(self.balances.values())
@@ -56,6 +58,9 @@ class Asset:
 
     def lock(self, wallet: str, amount: int) -> None:
         self.locked[wallet] = self.locked.get(wallet, 0) + amount
+
+    def pledge(self, wallet: str, amount: int) -> None:
+        self.pledged[wallet] = self.pledged.get(wallet, 0) + amount
 
     def rules_code(self, source: str, to: str) -> int:
         """The token's rule verdict on a transfer, blind to balances (as the escrow asks it)."""
@@ -118,8 +123,9 @@ class SettlementModel:
 
     # ---------------------------------------------------------------- DvP
 
-    def lock_error(self, asset: Asset, owner: str, amount: int) -> Outcome:
-        """The token's error when the escrow cannot encumber `amount` more of `owner`'s units."""
+    def lock_error(self, asset: Asset, owner: str, amount: int, taker: str = "") -> Outcome:
+        """The token's error when `taker` (the escrow unless named) cannot encumber `amount` more
+        of `owner`'s units."""
         if asset is self.shares:
             code = 0
             if owner not in (asset.registered or set()):
@@ -128,7 +134,8 @@ class SettlementModel:
                 code = INSUFFICIENT_BALANCE
             elif amount > asset.available(owner):
                 code = BALANCE_ENCUMBERED
-            return ("TokenEncumbranceRejected", owner, self.escrow, amount, code) if code else None
+            rejected = ("TokenEncumbranceRejected", owner, taker or self.escrow, amount, code)
+            return rejected if code else None
         available = asset.available(owner)
         if amount > available:
             return ("CashInsufficientAvailableBalance", owner, available, amount)
