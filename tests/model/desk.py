@@ -15,7 +15,7 @@ from typing import Any
 
 from tests.model.settlement_model import Outcome
 
-from permledger.binding import PreparedCall, calls, encode
+from permledger.binding import encode
 from permledger.chain import Account
 from permledger.drivers.base import artifact
 from permledger.drivers.erc20 import ERC20
@@ -54,6 +54,8 @@ class Desk:
     outsider: Account
     bond: ERC20
     snapshot: int
+    start_views: dict[tuple[Any, ...], object] | None = None
+    """Every view at the snapshot, once compared with the models."""
 
     def role(self, name: str) -> Account:
         return self.ledger.accounts[name]
@@ -117,28 +119,3 @@ def observe(action: Callable[..., object], *args: Any, **kwargs: Any) -> Outcome
     except ContractRevert as e:
         return (e.error_name, *e.arguments.values())
     return None
-
-
-class Reads:
-    """Views gathered into one batch of calls, each answer handed to its check afterwards."""
-
-    def __init__(self, chain: LocalChain) -> None:
-        self.chain = chain
-        self.prepared: list[PreparedCall] = []
-        self.checks: list[Callable[[Any], None]] = []
-
-    def add(self, call: PreparedCall, check: Callable[[Any], None]) -> None:
-        self.prepared.append(call)
-        self.checks.append(check)
-
-    def expect(self, call: PreparedCall, expected: object, label: str) -> None:
-        """The view must answer `expected`."""
-
-        def check(actual: Any) -> None:
-            assert actual == expected, f"{label}: chain {actual}, model {expected}"
-
-        self.add(call, check)
-
-    def run(self) -> None:
-        for check, answer in zip(self.checks, calls(self.chain, self.prepared), strict=True):
-            check(answer)

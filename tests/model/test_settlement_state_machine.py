@@ -51,14 +51,14 @@ from tests.model.desk import (
     PRICE,
     SHARES,
     Desk,
-    Reads,
     build_desk,
     observe,
 )
 from tests.model.profiles import budget
-from tests.model.settlement_model import Asset, Outcome, SettlementModel
+from tests.model.settlement_model import NOBODY, Asset, Outcome, SettlementModel
 from tests.model.vault_model import BPS, Listing, VaultModel
 
+from permledger.binding import PreparedCall, calls
 from permledger.chain import Account
 from permledger.settlement import Trade, TradeStatus
 
@@ -109,6 +109,7 @@ ACTORS = (
     + ["deposit"] * 2
     + ["withdraw"] * 2
     + ["liquidate"] * 2
+    + ["audit"]
 )
 PURPOSE = st.sampled_from([True, True, True, False])
 """Whether a step is built to succeed (three in four) or drawn at random."""
@@ -169,6 +170,11 @@ class SettlementMachine(RuleBasedStateMachine):
         self.distribution_ids: list[int] = []
         self.touched: set[bytes] = set()
         """Trades the current step may have changed."""
+        self.bindings = {d.address: d.binding for d in (self.token, self.cash, desk.bond)}
+        self.checked: dict[View, object] = {}
+        """The views compared so far, with the answers they gave."""
+        self.audited = False
+        """Whether the last step's checks passed (the end of a failed run checks nothing)."""
 
     # ------------------------------------------------------------ helpers
 
@@ -184,9 +190,12 @@ class SettlementMachine(RuleBasedStateMachine):
             for trade in arg if isinstance(arg, list) else [arg]:
                 if isinstance(trade, Trade):
                     self.touched.add(trade.id)
+        block = self.chain.block_number
         actual = observe(action, *args, **kw)
         self.outcomes[f"{name}: {'ok' if expected is None else expected[0]}"] += 1
         assert actual == expected, f"{name}: chain {actual}, model {expected}"
+        sent = self.chain.block_number - block
+        assert sent == (expected is None), f"{name}: {sent} transactions for outcome {expected}"
         return expected is None
 
     def account(self, address: str) -> Account:
@@ -308,11 +317,16 @@ class SettlementMachine(RuleBasedStateMachine):
 
     @initialize()
     def start(self) -> None:
-        """Nothing to do: the desk's snapshot is the start."""
+        """The desk's snapshot is the start: every view compared once per desk."""
+        if self.desk.start_views is None:
+            self.compare(self.expected_views())
+            self.desk.start_views = dict(self.checked)
+        self.checked = dict(self.desk.start_views)
 
     @rule(data=st.data(), actor=st.sampled_from(ACTORS))
     def step(self, data: st.DataObject, actor: str) -> None:
         """One operation, by weight (a single rule, so that swarm testing never drops one)."""
+        self.audited = False
         getattr(self, f"do_{actor}")(data)
 
     def do_propose(self, data: st.DataObject) -> None:
@@ -531,12 +545,18 @@ class SettlementMachine(RuleBasedStateMachine):
         self.outcomes["announce: ok"] += 1
 
     def distribution(self, data: st.DataObject, open_: bool) -> int:
-        """A distribution, on purpose one whose claim period is open (or over, not `open_`)."""
-        if not self.distribution_ids:
+        """A distribution, on purpose one whose claim period is open (a new one if none is) or,
+        not `open_`, over."""
+        purpose = data.draw(PURPOSE)
+        wanted = [
+            i
+            for i in self.distribution_ids
+            if (self.now <= self.model.distributions[i].deadline) == open_
+        ]
+        if not self.distribution_ids or (purpose and open_ and not wanted):
             self.do_announce(data)
-        ids = self.distribution_ids
-        wanted = [i for i in ids if (self.now <= self.model.distributions[i].deadline) == open_]
-        return data.draw(st.sampled_from(wanted if wanted and data.draw(PURPOSE) else ids))
+            return self.distribution_ids[-1]
+        return data.draw(st.sampled_from(wanted if wanted and purpose else self.distribution_ids))
 
     def do_claim(self, data: st.DataObject) -> None:
         """A holder claims (on purpose an unpaid investor's wallet while claims are open)."""
@@ -656,13 +676,19 @@ class SettlementMachine(RuleBasedStateMachine):
         self.deposit(account, c, amount)
 
     def do_withdraw(self, data: st.DataObject) -> None:
-        """A holder takes back what its requirement leaves free (prices refreshed first), or
-        any amount, stale prices or not."""
-        account = data.draw(st.sampled_from(self.holders))
+        """A holder with pledges takes back what its requirement leaves free (prices refreshed
+        first; the requirement lowered first if nothing is free); or any holder any amount,
+        stale prices or not."""
+        purpose = data.draw(PURPOSE)
+        pledging = [h for h in self.holders if self.vault_model.pledged(h)]
+        account = data.draw(st.sampled_from(pledging if pledging and purpose else self.holders))
         c = self.listing(data, account, pledged=True)
         asset, held = c.asset.address, self.vault_model.position(account, c.asset.address)
-        if data.draw(PURPOSE) and held:
+        if purpose and held:
             self.refresh(account)
+            value = self.vault_model.value(account, self.now)[0]
+            if value <= self.vault_model.account(account).requirement:
+                self.set_requirement(account, value // 2)
             fits = [n for n in (held, held // 2, held // 4, 1) if n and self.leaves(account, c, n)]
             amount = fits[0] if fits else 1
         else:
@@ -783,103 +809,110 @@ class SettlementMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------ checks
 
-    @invariant()
-    def chain_matches_model(self) -> None:
-        """Every balance and supply, locks and pledges, margin accounts, trades, distributions,
-        read in one batch."""
-        reads = Reads(self.chain)
+    def do_audit(self, data: st.DataObject) -> None:
+        """Compare every view, not only those the models say changed."""
+        self.compare(self.expected_views())
+
+    def expected_views(self) -> dict[View, object]:
+        """What every view must answer now, by the models: balances and supplies; each holder's
+        locked legs (the escrow's record, and the encumbrance to the escrow) and pledges (the
+        vault's position, and the encumbrance to the vault of an asset pledged in place); the
+        vault's own balances (the custody pledges, and nothing of the others); margin accounts;
+        the state of every trade and distribution."""
+        views: dict[View, object] = {}
         escrow, vault = self.dvp.address, self.vault.address
-        for driver, asset in (
-            (self.token, self.model.shares),
-            (self.cash, self.model.cash),
-            (self.desk.bond, self.bond),
-        ):
-            binding = driver.binding
+        for c in self.vault_model.listings.values():
+            asset = c.asset
             for w, balance in asset.balances.items():
-                reads.expect(binding.prepare("balanceOf", w), balance, f"balanceOf({w})")
-            reads.expect(binding.prepare("totalSupply"), asset.supply(), "totalSupply")
+                views["balanceOf", asset.address, w] = balance
+            views["totalSupply", asset.address] = asset.supply()
+            custody = sum(self.vault_model.position(w, asset.address) for w in self.holders)
+            views["balanceOf", asset.address, vault] = 0 if c.in_place else custody
             for w in self.holders:
                 position = self.vault_model.position(w, asset.address)
-                reads.expect(
-                    self.vault.binding.prepare("position", w, asset.address),
-                    position,
-                    f"position({w}, {asset.address})",
-                )
-                if asset is self.bond:
-                    continue
-                locked = asset.locked.get(w, 0)
-                assert asset.pledged.get(w, 0) == position
-                reads.expect(
-                    self.dvp.binding.prepare("lockedBalance", asset.address, w), locked, "locked"
-                )
-                for taker, units in ((escrow, locked), (vault, position)):
-                    reads.expect(
-                        binding.prepare("encumbrances", w, taker), units, f"encumbrance {w}"
-                    )
-        custody = sum(self.vault_model.position(w, self.bond.address) for w in self.holders)
-        assert self.bond.balance(vault) == custody, "the vault holds exactly the custody pledges"
-        for a in (self.token, self.cash):
-            reads.expect(a.binding.prepare("balanceOf", vault), 0, "the vault's balance")
-        reads.expect(
-            self.token.binding.prepare("balanceOf", self.desk.outsider.address),
-            0,
-            "an unregistered wallet holds shares",
-        )
+                views["position", asset.address, w] = position
+                if c.in_place:
+                    locked = asset.locked.get(w, 0)
+                    views["lockedBalance", asset.address, w] = locked
+                    views["encumbrances", asset.address, w, escrow] = locked
+                    views["encumbrances", asset.address, w, vault] = position
+        views["balanceOf", self.token.address, self.desk.outsider.address] = 0
         for w in self.holders:
             value, fresh = self.vault_model.value(w, self.now)
             margin = self.vault_model.account(w)
-            expected = (value, margin.requirement, margin.call_deadline, fresh)
-            reads.expect(self.vault.binding.prepare("marginStatus", w), expected, f"margin {w}")
+            views["marginStatus", w] = (value, margin.requirement, margin.call_deadline, fresh)
         for trade in self.trades:
-            if trade.id in self.touched:
-                record = self.model.trades.get(trade.id)
-                expected_state = (
-                    (
-                        record.status,
-                        record.seller_affirmed,
-                        record.buyer_affirmed,
-                        record.security_locked,
-                        record.cash_locked,
-                        record.deadline,
-                        record.proposer,
-                    )
-                    if record
-                    else None
+            record = self.model.trades.get(trade.id)
+            views["tradeState", trade.id] = (
+                (
+                    record.status,
+                    record.seller_affirmed,
+                    record.buyer_affirmed,
+                    record.security_locked,
+                    record.cash_locked,
+                    record.deadline,
+                    record.proposer,
                 )
-                reads.add(
-                    self.dvp.binding.prepare("tradeState", trade.id),
-                    _trade_check(trade, expected_state),
-                )
-        for distribution_id, d in self.model.distributions.items():
-            reads.add(
-                self.distributions.binding.prepare("distribution", distribution_id),
-                _distribution_check(distribution_id, d.funded, d.disbursed),
+                if record
+                else (TradeStatus.NONE, False, False, False, False, 0, NOBODY)
             )
-        reads.run()
+        for distribution_id, d in self.model.distributions.items():
+            views["distribution", distribution_id] = (d.funded, d.disbursed, 0)
+        return views
+
+    def prepare(self, view: View) -> PreparedCall:
+        name, *args = view
+        if name in ("balanceOf", "totalSupply", "encumbrances"):
+            return self.bindings[args[0]].prepare(name, *args[1:])
+        if name == "position":
+            return self.vault.binding.prepare(name, args[1], args[0])
+        if name == "marginStatus":
+            return self.vault.binding.prepare(name, *args)
+        if name == "distribution":
+            return self.distributions.binding.prepare(name, *args)
+        return self.dvp.binding.prepare(name, *args)
+
+    def compare(self, views: dict[View, object]) -> None:
+        """The chain answers each view in `views` as the models expect, in one batch of calls."""
+        keys = list(views)
+        answers = calls(self.chain, [self.prepare(k) for k in keys])
+        for key, answer in zip(keys, answers, strict=True):
+            if key[0] == "distribution":
+                _, _, _, held, funded, disbursed, _, _ = answer
+                assert disbursed <= funded, f"{key}: paid more than was funded"
+                answer = (funded, disbursed, held)
+            elif isinstance(answer, list | tuple):
+                answer = tuple(answer)
+            assert answer == views[key], f"{key}: chain {answer}, model {views[key]}"
+        self.checked.update(views)
+
+    @invariant()
+    def chain_matches_model(self) -> None:
+        """After every step, each view whose expected answer changed, and the touched trades
+        (every view at the first step of a run, and in `audit` steps and at the end)."""
+        views = self.expected_views()
+        changed = {
+            k: v
+            for k, v in views.items()
+            if self.checked.get(k, _UNSEEN) != v or (k[0] == "tradeState" and k[1] in self.touched)
+        }
+        self.compare(changed)
         self.touched.clear()
+        self.audited = True
+
+    def teardown(self) -> None:
+        """Every view once more at the end of a run that passed its steps."""
+        if self.audited:
+            self.compare(self.expected_views())
+
+
+View = tuple[Any, ...]
+"""A view call by name and arguments, the contract implied (see `SettlementMachine.prepare`)."""
+_UNSEEN = object()
 
 
 def _id(trade: Trade) -> bytes:
     return trade.id
-
-
-def _trade_check(trade: Trade, expected: tuple[Any, ...] | None) -> Callable[[Any], None]:
-    def check(state: Any) -> None:
-        if expected is None:
-            assert state[0] == TradeStatus.NONE, f"trade {trade.id.hex()}"
-        else:
-            assert tuple(state) == expected, f"trade {trade.id.hex()}: {state} != {expected}"
-
-    return check
-
-
-def _distribution_check(distribution_id: int, funded: int, disbursed: int) -> Callable[[Any], None]:
-    def check(values: Any) -> None:
-        _, _, _, held, chain_funded, chain_disbursed, _, _ = values
-        assert (chain_funded, chain_disbursed, held) == (funded, disbursed, 0), distribution_id
-        assert chain_disbursed <= chain_funded, "a distribution paid more than it was funded"
-
-    return check
 
 
 def test_settlement_and_collateral_agree_with_models_over_random_sequences(desk: Desk) -> None:
