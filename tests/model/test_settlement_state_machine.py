@@ -92,27 +92,21 @@ EVERY_OPERATION = {
     "liquidate",
 }
 """Each must succeed in a run of the test, `MIN_SUCCESSES` times."""
-MIN_SUCCESSES = 3
+MIN_SUCCESSES = 2
 """Far below what a run reaches (see the printed summary): the margin is for other seeds."""
 
 durations = st.integers(1, HOUR) | st.integers(HOUR, 2 * DAY)
 ACTORS = (
-    ["propose"] * 3
-    + ["affirm"] * 2
-    + ["settle"] * 3
-    + ["signed"] * 2
-    + ["batch"] * 2
-    + ["cancel", "expire", "time", "move"]
-    + ["record", "announce", "claim", "claim", "push", "reclaim"]
-    + ["price"] * 2
-    + ["stale", "requirement", "call", "top_up", "cure"]
-    + ["deposit"] * 2
-    + ["withdraw"] * 2
-    + ["liquidate"] * 2
-    + ["audit"]
+    *("liquidate", "settle", "propose", "affirm", "signed", "batch", "price", "deposit"),
+    *("settle", "propose", "cancel", "expire", "time", "move", "record", "announce", "claim"),
+    *("push", "reclaim", "stale", "requirement", "call", "audit", "top_up", "cure", "claim"),
+    *("move", "cancel", "reclaim", "cure", "expire", "withdraw", "liquidate", "deposit"),
+    *("batch", "signed", "price", "deposit", "settle", "propose", "affirm", "liquidate"),
+    *("withdraw", "withdraw"),
 )
-PURPOSE = st.sampled_from([True, True, True, False])
-"""Whether a step is built to succeed (three in four) or drawn at random."""
+"""Each step's operation; hypothesis draws the ends of a list more often than the middle."""
+PURPOSE = st.sampled_from([True, True, False, True, True])
+"""Whether a step is built to succeed (most) or drawn at random (the middle of the list)."""
 
 
 @pytest.fixture(scope="module")
@@ -544,23 +538,21 @@ class SettlementMachine(RuleBasedStateMachine):
         self.distribution_ids.append(distribution_id)
         self.outcomes["announce: ok"] += 1
 
-    def distribution(self, data: st.DataObject, open_: bool) -> int:
-        """A distribution, on purpose one whose claim period is open (a new one if none is) or,
-        not `open_`, over."""
-        purpose = data.draw(PURPOSE)
-        wanted = [
-            i
-            for i in self.distribution_ids
-            if (self.now <= self.model.distributions[i].deadline) == open_
-        ]
-        if not self.distribution_ids or (purpose and open_ and not wanted):
+    def distribution(self, data: st.DataObject, purpose: bool, wanted: list[int]) -> int:
+        """With `purpose` one of the `wanted` distributions (a new one if there is none), else
+        any."""
+        if not self.distribution_ids or (purpose and not wanted):
             self.do_announce(data)
             return self.distribution_ids[-1]
-        return data.draw(st.sampled_from(wanted if wanted and purpose else self.distribution_ids))
+        return data.draw(st.sampled_from(wanted if purpose else self.distribution_ids))
+
+    def claimable(self) -> list[int]:
+        """Distributions whose claim period is open."""
+        return [i for i, d in self.model.distributions.items() if self.now <= d.deadline]
 
     def do_claim(self, data: st.DataObject) -> None:
         """A holder claims (on purpose an unpaid investor's wallet while claims are open)."""
-        distribution_id = self.distribution(data, True)
+        distribution_id = self.distribution(data, data.draw(PURPOSE), self.claimable())
         d = self.model.distributions[distribution_id]
         owed = [w for w, i in self.model.owner.items() if d.shares.get(i) and i not in d.paid]
         wallet = data.draw(st.sampled_from(owed if owed and data.draw(PURPOSE) else self.holders))
@@ -575,7 +567,7 @@ class SettlementMachine(RuleBasedStateMachine):
 
     def do_push(self, data: st.DataObject) -> None:
         """The transfer agent pays wallets' investors (an outsider among them at random)."""
-        distribution_id = self.distribution(data, True)
+        distribution_id = self.distribution(data, data.draw(PURPOSE), self.claimable())
         pool = self.wallets if data.draw(PURPOSE) else self.holders
         wallets = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=4))
         expected = self.model.push(distribution_id, wallets, self.now)
@@ -585,10 +577,13 @@ class SettlementMachine(RuleBasedStateMachine):
         )
 
     def do_reclaim(self, data: st.DataObject) -> None:
-        """The issuer takes back what was not paid (the claim period ending first, on purpose)."""
-        distribution_id = self.distribution(data, False)
+        """The issuer takes back what was not paid (on purpose from a distribution with cash
+        left, its claim period ending first)."""
+        purpose = data.draw(PURPOSE)
+        left = [i for i, d in self.model.distributions.items() if d.disbursed < d.funded]
+        distribution_id = self.distribution(data, purpose, left)
         deadline = self.model.distributions[distribution_id].deadline
-        if self.now <= deadline and data.draw(PURPOSE):
+        if self.now <= deadline and purpose:
             self.chain.advance_time(deadline + 1 - self.now)
         expected = self.model.reclaim(distribution_id, self.now)
         self.agree(
@@ -602,14 +597,17 @@ class SettlementMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------ collateral
 
-    def listing(self, data: st.DataObject, account: str, *, pledged: bool = False) -> Listing:
-        """An asset listing, on purpose one `account` has pledged (or holds, not `pledged`)."""
+    def listing(
+        self, data: st.DataObject, account: str, purpose: bool, *, pledged: bool = False
+    ) -> Listing:
+        """An asset listing, with `purpose` one `account` has pledged (or holds, not
+        `pledged`)."""
         listings = list(self.vault_model.listings.values())
         if pledged:
             mine = self.vault_model.pledged(account)
         else:
             mine = [c for c in listings if c.asset.available(account) > 0]
-        return data.draw(st.sampled_from(mine if mine and data.draw(PURPOSE) else listings))
+        return data.draw(st.sampled_from(mine if mine and purpose else listings))
 
     def post_price(self, asset: str, value: int) -> bool:
         expected = self.vault_model.set_price(asset, value, self.now)
@@ -666,10 +664,10 @@ class SettlementMachine(RuleBasedStateMachine):
 
     def do_deposit(self, data: st.DataObject) -> None:
         """A holder posts up to half of an asset's free units; or any amount of any asset."""
-        account = data.draw(st.sampled_from(self.holders))
-        c = self.listing(data, account)
+        account, purpose = data.draw(st.sampled_from(self.holders)), data.draw(PURPOSE)
+        c = self.listing(data, account, purpose)
         free = c.asset.available(account)
-        if data.draw(PURPOSE) and free > 1:
+        if purpose and free > 1:
             amount = data.draw(st.integers(1, free // 2))
         else:
             amount = data.draw(st.sampled_from([0, free + 1, free]) | st.integers(1, 500))
@@ -682,7 +680,7 @@ class SettlementMachine(RuleBasedStateMachine):
         purpose = data.draw(PURPOSE)
         pledging = [h for h in self.holders if self.vault_model.pledged(h)]
         account = data.draw(st.sampled_from(pledging if pledging and purpose else self.holders))
-        c = self.listing(data, account, pledged=True)
+        c = self.listing(data, account, purpose, pledged=True)
         asset, held = c.asset.address, self.vault_model.position(account, c.asset.address)
         if purpose and held:
             self.refresh(account)
@@ -783,7 +781,7 @@ class SettlementMachine(RuleBasedStateMachine):
             value = self.vault_model.value(account, self.now)[0]
             if self.vault_model.account(account).requirement <= value:
                 self.set_requirement(account, value + 1)
-            c = self.listing(data, account, pledged=True)
+            c = self.listing(data, account, True, pledged=True)
             held = self.vault_model.position(account, c.asset.address)
             amount = data.draw(st.integers(1, max(held, 1)))
             if c.asset.registered is not None:
@@ -791,7 +789,7 @@ class SettlementMachine(RuleBasedStateMachine):
             recipient = data.draw(st.sampled_from(self.wallets))
         else:
             account = data.draw(st.sampled_from(self.holders))
-            c = self.listing(data, account, pledged=True)
+            c = self.listing(data, account, data.draw(st.booleans()), pledged=True)
             held = self.vault_model.position(account, c.asset.address)
             amount = data.draw(st.sampled_from([held, held + 1]) | st.integers(0, 300))
             recipient = data.draw(st.sampled_from(self.holders))
@@ -919,7 +917,7 @@ def test_settlement_and_collateral_agree_with_models_over_random_sequences(desk:
     outcomes: Counter[str] = Counter()
     run_state_machine_as_test(
         lambda: SettlementMachine(desk, outcomes),
-        settings=settings(max_examples=budget(ci=20, deep=300), stateful_step_count=STEPS),
+        settings=settings(max_examples=budget(ci=15, deep=300), stateful_step_count=STEPS),
     )
     successes = Counter({k.split(":")[0]: n for k, n in outcomes.items() if k.endswith(": ok")})
     print(f"\n{sum(outcomes.values())} operations, {successes.total()} succeeded")
