@@ -97,12 +97,12 @@ MIN_SUCCESSES = 2
 
 durations = st.integers(1, HOUR) | st.integers(HOUR, 2 * DAY)
 ACTORS = (
-    *("liquidate", "settle", "propose", "affirm", "signed", "batch", "price", "deposit"),
-    *("settle", "propose", "cancel", "expire", "time", "move", "record", "announce", "claim"),
-    *("push", "reclaim", "stale", "requirement", "call", "audit", "top_up", "cure", "claim"),
-    *("move", "cancel", "reclaim", "cure", "expire", "withdraw", "liquidate", "deposit"),
-    *("batch", "signed", "price", "deposit", "settle", "propose", "affirm", "liquidate"),
-    *("withdraw", "withdraw"),
+    *("liquidate", "settle", "push", "claim", "signed", "batch", "cure", "withdraw", "move"),
+    *("expire", "cancel", "reclaim", "propose", "affirm", "time", "record", "announce"),
+    *("settle", "push", "claim", "signed", "batch", "cure", "withdraw", "move", "deposit"),
+    *("price", "stale", "requirement", "call", "audit", "top_up", "expire", "cancel"),
+    *("reclaim", "settle", "push", "claim", "signed", "batch", "cure", "move", "deposit"),
+    *("expire", "cancel", "reclaim", "deposit", "liquidate", "withdraw"),
 )
 """Each step's operation; hypothesis draws the ends of a list more often than the middle."""
 PURPOSE = st.sampled_from([True, True, False, True, True])
@@ -674,12 +674,15 @@ class SettlementMachine(RuleBasedStateMachine):
         self.deposit(account, c, amount)
 
     def do_withdraw(self, data: st.DataObject) -> None:
-        """A holder with pledges takes back what its requirement leaves free (prices refreshed
-        first; the requirement lowered first if nothing is free); or any holder any amount,
-        stale prices or not."""
+        """A holder with pledges (cash posted first if nobody has any) takes back what its
+        requirement leaves free (prices refreshed first; the requirement lowered first if nothing
+        is free); or any holder any amount, stale prices or not."""
         purpose = data.draw(PURPOSE)
         pledging = [h for h in self.holders if self.vault_model.pledged(h)]
         account = data.draw(st.sampled_from(pledging if pledging and purpose else self.holders))
+        if purpose and not pledging:
+            cash = self.vault_model.listings[self.cash.address]
+            self.deposit(account, cash, max(self.model.cash.available(account) // 4, 1))
         c = self.listing(data, account, purpose, pledged=True)
         asset, held = c.asset.address, self.vault_model.position(account, c.asset.address)
         if purpose and held:
