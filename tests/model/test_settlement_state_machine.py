@@ -93,6 +93,14 @@ EVERY_OPERATION = {
 }
 """Each must succeed in a run of the test, `MIN_SUCCESSES` times."""
 MIN_SUCCESSES = 2
+EVERY_REJECTION = {
+    "withdraw: VaultPriceStale",
+    "liquidate: VaultPriceStale",
+    "liquidate: VaultCureWindowOpen",
+    "settle: SettlementRejected",
+    "settle_batch: BatchRejected",
+}
+"""Rejections the machine provokes on purpose; each must be met in a run."""
 """Far below what a run reaches (see the printed summary): the margin is for other seeds."""
 
 durations = st.integers(1, HOUR) | st.integers(HOUR, 2 * DAY)
@@ -100,7 +108,7 @@ ACTORS = (
     *("liquidate", "settle", "push", "claim", "signed", "batch", "cure", "withdraw", "move"),
     *("expire", "cancel", "reclaim", "propose", "affirm", "time", "record", "announce"),
     *("settle", "push", "claim", "signed", "batch", "cure", "withdraw", "move", "deposit"),
-    *("price", "stale", "requirement", "call", "audit", "top_up", "expire", "cancel"),
+    *("price", "stale", "requirement", "call", "audit", "top_up", "expire", "cancel", "stale"),
     *("reclaim", "settle", "push", "claim", "signed", "batch", "cure", "move", "deposit"),
     *("expire", "cancel", "reclaim", "deposit", "liquidate", "withdraw"),
 )
@@ -634,10 +642,25 @@ class SettlementMachine(RuleBasedStateMachine):
         self.post_price(c.asset.address, value)
 
     def do_stale(self, data: st.DataObject) -> None:
-        """Time passes beyond a listing's maximum price age."""
-        c = data.draw(st.sampled_from(list(self.vault_model.listings.values())))
-        updated_at = self.vault_model.prices[c.asset.address][1]
-        self.chain.advance_time(max(updated_at + c.max_price_age + 1 - self.now, 1))
+        """Time passes beyond a listing's maximum price age; on purpose beyond a called
+        account's cure deadline too, and then stale prices must block its withdrawal or its
+        liquidation."""
+        purpose = data.draw(PURPOSE)
+        account = self.called(data) if purpose else None
+        if account is not None and not self.vault_model.pledged(account):
+            bond = self.vault_model.listings[self.bond.address]
+            self.deposit(account, bond, max(self.bond.available(account) // 4, 1))
+        c = self.listing(data, account or self.holders[0], purpose, pledged=True)
+        target = self.vault_model.prices[c.asset.address][1] + c.max_price_age + 1
+        if account is not None:
+            target = max(target, self.vault_model.account(account).call_deadline + 1)
+        self.chain.advance_time(max(target - self.now, 1))
+        if account is not None:
+            amount = max(self.vault_model.position(account, c.asset.address) // 2, 1)
+            if data.draw(st.booleans()):
+                self.withdraw(account, c, amount)
+            else:
+                self.liquidate(account, c, amount, data.draw(st.sampled_from(self.wallets)))
 
     def do_requirement(self, data: st.DataObject) -> None:
         """The clearing agent sets an account's requirement around its value."""
@@ -684,7 +707,7 @@ class SettlementMachine(RuleBasedStateMachine):
             cash = self.vault_model.listings[self.cash.address]
             self.deposit(account, cash, max(self.model.cash.available(account) // 4, 1))
         c = self.listing(data, account, purpose, pledged=True)
-        asset, held = c.asset.address, self.vault_model.position(account, c.asset.address)
+        held = self.vault_model.position(account, c.asset.address)
         if purpose and held:
             self.refresh(account)
             value = self.vault_model.value(account, self.now)[0]
@@ -694,6 +717,10 @@ class SettlementMachine(RuleBasedStateMachine):
             amount = fits[0] if fits else 1
         else:
             amount = data.draw(st.sampled_from([held, held + 1, 1]) | st.integers(0, 300))
+        self.withdraw(account, c, amount)
+
+    def withdraw(self, account: str, c: Listing, amount: int) -> None:
+        asset = c.asset.address
         expected = self.vault_model.withdraw(account, asset, amount, self.now)
         self.agree(
             "withdraw", expected, self.vault.withdraw, asset, amount, sender=self.account(account)
@@ -723,10 +750,14 @@ class SettlementMachine(RuleBasedStateMachine):
         return self.agree("margin_call", expected, self.vault.margin_call, account)
 
     def do_call(self, data: st.DataObject) -> None:
-        """The clearing agent calls a short account (made short on purpose), or any account."""
+        """The clearing agent calls a short account (made short on purpose, and then tries to
+        liquidate it at once, within the cure window), or any account."""
         account = data.draw(st.sampled_from(self.holders))
         if data.draw(PURPOSE) and not self.vault_model.account(account).call_deadline:
-            self.call(data, account)
+            pledged = self.vault_model.pledged(account)
+            if self.call(data, account) and pledged and data.draw(st.booleans()):
+                # Too early: the cure window is open.
+                self.liquidate(account, pledged[0], 1, data.draw(st.sampled_from(self.wallets)))
             return
         expected = self.vault_model.margin_call(account, self.now)
         self.agree("margin_call", expected, self.vault.margin_call, account)
@@ -778,8 +809,15 @@ class SettlementMachine(RuleBasedStateMachine):
                 cash = self.vault_model.listings[self.cash.address]
                 self.deposit(account, cash, max(self.model.cash.available(account) // 10, 1))
             deadline = self.vault_model.account(account).call_deadline
+            pledged = self.vault_model.pledged(account)
             if deadline and self.now <= deadline:
+                if pledged and data.draw(st.booleans()):  # too early: the cure window is open
+                    self.liquidate(account, pledged[0], 1, data.draw(st.sampled_from(self.wallets)))
                 self.chain.advance_time(deadline + 1 - self.now)
+            if any(self.vault_model.stale(c, self.now) for c in pledged) and data.draw(
+                st.booleans()
+            ):  # blocked until the prices are posted again
+                self.liquidate(account, pledged[0], 1, data.draw(st.sampled_from(self.wallets)))
             self.refresh(account)
             value = self.vault_model.value(account, self.now)[0]
             if self.vault_model.account(account).requirement <= value:
@@ -796,16 +834,13 @@ class SettlementMachine(RuleBasedStateMachine):
             held = self.vault_model.position(account, c.asset.address)
             amount = data.draw(st.sampled_from([held, held + 1]) | st.integers(0, 300))
             recipient = data.draw(st.sampled_from(self.holders))
+        self.liquidate(account, c, amount, recipient)
+
+    def liquidate(self, account: str, c: Listing, amount: int, recipient: str) -> None:
         asset = c.asset.address
         expected = self.vault_model.liquidate(account, asset, amount, recipient, self.now)
         self.agree(
-            "liquidate",
-            expected,
-            self.vault.liquidate,
-            account,
-            asset,
-            amount,
-            recipient=recipient,
+            "liquidate", expected, self.vault.liquidate, account, asset, amount, recipient=recipient
         )
 
     # ------------------------------------------------------------ checks
@@ -930,3 +965,4 @@ def test_settlement_and_collateral_agree_with_models_over_random_sequences(desk:
         print(f"  {name}: {successes[name]} ok, rejected {rejected}")
     short = {name for name in EVERY_OPERATION if successes[name] < MIN_SUCCESSES}
     assert not short, f"succeeded fewer than {MIN_SUCCESSES} times: {sorted(short)}"
+    assert not EVERY_REJECTION - set(outcomes), f"never met: {EVERY_REJECTION - set(outcomes)}"
