@@ -444,6 +444,9 @@ class SettlementMachine(RuleBasedStateMachine):
                 if pool
                 else []
             )
+            done = [t for t in pool if not self.open(t) and t not in batch]
+            if done and all(map(self.settleable, batch)):
+                batch.append(data.draw(st.sampled_from(done)))  # one that cannot settle
         if batch:
             expected = self.model.settle_batch(batch, self.now)
             self.agree("settle_batch", expected, self.dvp.settle_batch, batch, sender=self.venue)
@@ -799,25 +802,25 @@ class SettlementMachine(RuleBasedStateMachine):
 
     def do_liquidate(self, data: st.DataObject) -> None:
         """After the cure deadline the clearing agent seizes part of a position to a registered
-        wallet (time passing, prices refreshed and the call made first, on purpose); or any
-        account, asset, amount and recipient."""
+        wallet; on purpose the call made first and bonds posted if nothing is, then a try too
+        early (the cure window open) and one with stale prices, each refused; or any account,
+        asset, amount and recipient."""
         if data.draw(PURPOSE):
             account = self.called(data)
             if account is None:
                 return
             if not self.vault_model.pledged(account):
-                cash = self.vault_model.listings[self.cash.address]
-                self.deposit(account, cash, max(self.model.cash.available(account) // 10, 1))
+                bond = self.vault_model.listings[self.bond.address]
+                self.deposit(account, bond, max(self.bond.available(account) // 10, 1))
             deadline = self.vault_model.account(account).call_deadline
             pledged = self.vault_model.pledged(account)
+            first = data.draw(st.sampled_from(self.wallets))
             if deadline and self.now <= deadline:
-                if pledged and data.draw(st.booleans()):  # too early: the cure window is open
-                    self.liquidate(account, pledged[0], 1, data.draw(st.sampled_from(self.wallets)))
+                if pledged:  # too early: the cure window is open
+                    self.liquidate(account, pledged[0], 1, first)
                 self.chain.advance_time(deadline + 1 - self.now)
-            if any(self.vault_model.stale(c, self.now) for c in pledged) and data.draw(
-                st.booleans()
-            ):  # blocked until the prices are posted again
-                self.liquidate(account, pledged[0], 1, data.draw(st.sampled_from(self.wallets)))
+            if any(self.vault_model.stale(c, self.now) for c in pledged):
+                self.liquidate(account, pledged[0], 1, first)  # blocked until prices are posted
             self.refresh(account)
             value = self.vault_model.value(account, self.now)[0]
             if self.vault_model.account(account).requirement <= value:
