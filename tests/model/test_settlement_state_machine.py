@@ -141,7 +141,7 @@ class SettlementMachine(RuleBasedStateMachine):
         self.everyone = [*desk.wallets, desk.outsider]
         self.holders = [a.address for a in self.everyone]
         self.venue, self.issuer = desk.role("venue"), desk.role("issuer")
-        owner = {w: INVESTORS[OWNERS[n]] for n, w in enumerate(self.wallets)}
+        owner: dict[str, bytes] = {w: INVESTORS[OWNERS[n]] for n, w in enumerate(self.wallets)}
         shares = Asset(self.token.address, dict(zip(self.wallets, SHARES, strict=True)))
         shares.registered = set(self.wallets)
         cash = Asset(self.cash.address, dict.fromkeys(self.holders, CASH))
@@ -216,15 +216,6 @@ class SettlementMachine(RuleBasedStateMachine):
     def settleable(self, trade: Trade) -> bool:
         """Matched, and both legs can move now."""
         return self.matched(trade) and self.model.leg_codes(trade) == (0, 0)
-
-    def pick_trade(self, data: st.DataObject, prefer: Callable[[Trade], bool]) -> Trade | None:
-        """A known trade, mostly one that `prefer`s."""
-        if not self.trades:
-            return None
-        preferred = [t for t in self.trades if prefer(t)]
-        if preferred and data.draw(PURPOSE):
-            return data.draw(st.sampled_from(preferred))
-        return data.draw(st.sampled_from(self.trades))
 
     def trade(self, seller: str, buyer: str, units: int, price: int, deadline: int) -> Trade:
         trade = Trade.new(
@@ -566,7 +557,7 @@ class SettlementMachine(RuleBasedStateMachine):
         distribution_id = self.distribution(data, data.draw(PURPOSE), self.claimable())
         d = self.model.distributions[distribution_id]
         owed = [w for w, i in self.model.owner.items() if d.shares.get(i) and i not in d.paid]
-        wallet = data.draw(st.sampled_from(owed if owed and data.draw(PURPOSE) else self.holders))
+        wallet = data.draw(st.sampled_from(owed if data.draw(PURPOSE) and owed else self.holders))
         expected = self.model.claim(distribution_id, wallet, self.now)
         self.agree(
             "claim",
@@ -957,7 +948,7 @@ def _id(trade: Trade) -> bytes:
 def test_settlement_and_collateral_agree_with_models_over_random_sequences(desk: Desk) -> None:
     outcomes: Counter[str] = Counter()
     run_state_machine_as_test(
-        lambda: SettlementMachine(desk, outcomes),
+        lambda: SettlementMachine(desk, outcomes),  # type: ignore[arg-type]
         settings=settings(max_examples=budget(ci=15, deep=300), stateful_step_count=STEPS),
     )
     successes = Counter({k.split(":")[0]: n for k, n in outcomes.items() if k.endswith(": ok")})
