@@ -2,8 +2,9 @@
 
 The shares are an entitlement token held only by registered wallets (no transfer rules are
 switched on); the cash is the unrestricted stablecoin. Every holder approved the escrow for
-everything, so allowances never bind, and nobody but the escrow takes encumbrances, so a wallet's
-encumbrance to the escrow is its locked legs. Each operation returns None when it succeeds (and
+everything, so allowances never bind; a wallet's encumbrance to the escrow is its locked legs,
+and units it pledged to the collateral vault (`tests.model.vault_model`) are encumbered too, so
+not free for the escrow. Each operation returns None when it succeeds (and
 then applies its effects) or the outcome the SDK must raise, as a tuple: the error's name, then
 its arguments or codes.
 """
