@@ -425,7 +425,8 @@ class SettlementMachine(RuleBasedStateMachine):
 
     def do_batch(self, data: st.DataObject) -> None:
         """The venue settles distinct trades netted: on purpose two or three matched, funded
-        ones that net out (made now if too few are waiting), else any up to three."""
+        ones that net out (made now if too few are waiting), first submitted with a trade that
+        cannot settle (refused, nothing moves) if there is one; else any up to three."""
         if data.draw(PURPOSE):
             ready = [t for t in self.trades if self.settleable(t)]
             batch = (
@@ -441,6 +442,9 @@ class SettlementMachine(RuleBasedStateMachine):
                 batch.append(trade)
             while batch and copy.deepcopy(self.model).settle_batch(batch, self.now) is not None:
                 batch.pop(0)
+            done = [t for t in self.trades if not self.open(t) and t not in batch]
+            if batch and done:
+                self.settle_batch([*batch, data.draw(st.sampled_from(done))])
         else:
             pool = self.trades
             batch = (
@@ -448,12 +452,12 @@ class SettlementMachine(RuleBasedStateMachine):
                 if pool
                 else []
             )
-            done = [t for t in pool if not self.open(t) and t not in batch]
-            if done and all(map(self.settleable, batch)):
-                batch.append(data.draw(st.sampled_from(done)))  # one that cannot settle
         if batch:
-            expected = self.model.settle_batch(batch, self.now)
-            self.agree("settle_batch", expected, self.dvp.settle_batch, batch, sender=self.venue)
+            self.settle_batch(batch)
+
+    def settle_batch(self, batch: list[Trade]) -> None:
+        expected = self.model.settle_batch(batch, self.now)
+        self.agree("settle_batch", expected, self.dvp.settle_batch, batch, sender=self.venue)
 
     def do_cancel(self, data: st.DataObject) -> None:
         """A party cancels an open trade; or a party, the venue or an outsider any trade."""
@@ -650,7 +654,7 @@ class SettlementMachine(RuleBasedStateMachine):
 
     def do_stale(self, data: st.DataObject) -> None:
         """Time passes beyond a listing's maximum price age; on purpose beyond a called
-        account's cure deadline too, and then stale prices must block its withdrawal or its
+        account's cure deadline too, and then stale prices must block its withdrawal and its
         liquidation."""
         purpose = data.draw(PURPOSE)
         account = self.called(data) if purpose else None
@@ -664,10 +668,8 @@ class SettlementMachine(RuleBasedStateMachine):
         self.chain.advance_time(max(target - self.now, 1))
         if account is not None:
             amount = max(self.vault_model.position(account, c.asset.address) // 2, 1)
-            if data.draw(st.booleans()):
-                self.withdraw(account, c, amount)
-            else:
-                self.liquidate(account, c, amount, data.draw(st.sampled_from(self.wallets)))
+            self.withdraw(account, c, amount)
+            self.liquidate(account, c, amount, data.draw(st.sampled_from(self.wallets)))
 
     def do_requirement(self, data: st.DataObject) -> None:
         """The clearing agent sets an account's requirement around its value."""
