@@ -168,6 +168,10 @@ class CollateralVault(Driver):
         """Units of `asset` an account has posted."""
         return int(self._call("position", address(account, "account"), address(asset, "asset")))
 
+    def cure_window(self) -> int:
+        """Seconds a called account has to cure before it can be liquidated."""
+        return int(self._call("cureWindow"))
+
     def asset_config(self, asset: AddressLike) -> AssetConfig:
         """A listed asset's configuration.
 
