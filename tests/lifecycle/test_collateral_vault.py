@@ -193,7 +193,8 @@ def test_liquidation_seizes_securities_pledged_in_place_to_registered_wallets_on
     issuer: Account,
 ) -> None:
     """Every unit alice holds is pledged: the token calls none of them free, yet the vault spends
-    its own encumbrance, so liquidation reaches a registered buyer and never a stranger."""
+    its own encumbrance, so liquidation reaches a registered buyer and never a stranger (a finding
+    of the settlement state machine)."""
     token = ledger.token
     alice, bob, stranger = (chain.accounts[n] for n in ("alice", "bob", "frank"))
     onboard(alice)

@@ -9,10 +9,6 @@ from tests.conftest import Onboard
 
 from permledger.chain import Account
 from permledger.drivers import EntitlementToken, TransferCompliance
-from permledger.drivers.price_feed import PRICE_SCALE
-from permledger.errors import VaultRecipientRejected
-from permledger.ledger import Ledger
-from permledger.local_chain import LocalChain
 from permledger.types import RestrictionCode, Rule
 
 
@@ -69,35 +65,3 @@ def test_locked_tokens_report_nothing_once_the_locked_units_left(
     token.forced_transfer(alice, bob, 100, sender=agent)
     # IEntitlementToken.lockedTokens: "The units of `wallet` that are locked and until when".
     assert token.locked_tokens(alice) == (0, 0)
-
-
-@pytest.mark.xfail(
-    reason="the vault asks the token's canTransfer, which counts the units pledged to the vault "
-    "as encumbered: a wallet's pledged entitlement units cannot be liquidated unless it holds as "
-    "many free units besides",
-    raises=VaultRecipientRejected,
-    strict=True,
-)
-def test_liquidation_of_pledged_entitlement_units_reaches_a_registered_wallet(
-    onboard: Onboard,
-    ledger: Ledger,
-    chain: LocalChain,
-    issuer: Account,
-    alice: Account,
-    bob: Account,
-) -> None:
-    token, vault, feed = ledger.token, ledger.vault, ledger.price_feed
-    onboard(alice)
-    onboard(bob)
-    token.mint(alice, 100, sender=issuer)
-    vault.list_asset(token, haircut_bps=2_000, max_price_age=10 * 24 * 3600)
-    feed.set_price(token, 10 * PRICE_SCALE)
-    token.approve(vault.address, 2**256 - 1, sender=alice)
-    vault.deposit(token, 100, sender=alice)  # all of alice's units, worth 800 after the haircut
-    vault.set_requirement(alice, 900)
-    vault.margin_call(alice)
-    chain.advance_time(vault.cure_window() + 1)
-    # ICollateralVault.liquidate: "Seizes `amount` of an account's `asset` to `recipient` after
-    # the cure deadline ... the recipient passes the asset's rules": bob is a registered wallet.
-    vault.liquidate(alice, token, 50, recipient=bob)
-    assert (token.balance_of(bob), vault.position(alice, token)) == (50, 50)

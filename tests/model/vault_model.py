@@ -178,17 +178,15 @@ class VaultModel:
         return None
 
     def recipient_rejected(self, c: Listing, account: str, recipient: str, amount: int) -> bool:
-        """The vault's `canTransfer` check before a liquidation of a restricted asset.
+        """The vault's check of the asset's rules before a liquidation of a restricted asset.
 
-        The token answers as for a plain transfer by the owner, so the units pledged to the vault
-        count as encumbered: only the owner's free units pass (see
-        test_model_findings.test_liquidation_of_pledged_entitlement_units_reaches_a_registered_wallet).
+        The token answers as for a transfer by the owner; its "exceeds the unencumbered balance"
+        is the vault's own encumbrance, which the vault spends first, so only the rules and the
+        balance itself can refuse.
         """
         if c.asset.registered is None:
             return False
-        if c.asset.rules_code(account, recipient):
-            return True
-        return amount > c.asset.balance(account) or amount > c.asset.available(account)
+        return bool(c.asset.rules_code(account, recipient)) or amount > c.asset.balance(account)
 
     def liquidate(self, account: str, asset: str, amount: int, recipient: str, now: int) -> Outcome:
         """After the cure deadline of a call still short at fresh prices, the clearing agent
