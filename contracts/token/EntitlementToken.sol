@@ -100,7 +100,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
     /// @inheritdoc IERC20
     /// @dev ERC-7246: spends the caller's encumbrance on `from` first, then its allowance.
     function transferFrom(address from, address to, uint256 amount) external returns (bool) {
-        uint256 held = _token().encumbrances[from][msg.sender];
+        uint256 held = _entry(_token(), from, msg.sender);
         uint256 fromEncumbrance = held < amount ? held : amount;
         if (fromEncumbrance != 0) _release(from, msg.sender, fromEncumbrance);
         if (amount > fromEncumbrance) _spendAllowance(from, msg.sender, amount - fromEncumbrance);
@@ -142,7 +142,8 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
 
     /// @inheritdoc IERC7246
     function encumberedBalanceOf(address owner) external view returns (uint256) {
-        return _token().encumbered[owner];
+        TokenStorage storage $ = _token();
+        return _current($, $.config, $.wallets[owner], $.encumbered[owner]);
     }
 
     /// @inheritdoc IERC7246
@@ -152,12 +153,14 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
 
     /// @inheritdoc IERC7246
     function encumbrances(address owner, address taker) external view returns (uint256) {
-        return _token().encumbrances[owner][taker];
+        return _entry(_token(), owner, taker);
     }
 
     /// @inheritdoc IERC20
     function balanceOf(address account) external view returns (uint256) {
-        return _token().wallets[account].balance();
+        TokenStorage storage $ = _token();
+        WalletState w = $.wallets[account];
+        return _current($, $.config, w, w.balance());
     }
 
     /// @inheritdoc IERC20
@@ -227,7 +230,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         require(from != to, TokenForcedTransferToSelf(from));
         require(to != address(0), ERC20InvalidReceiver(address(0)));
         TokenStorage storage $ = _token();
-        Move memory m = _load($, from, to);
+        Move memory m = _loadSettled($, from, to);
         // Registration of the receiver is never skipped: only registered wallets hold units.
         require(
             m.receiverRecord.registered(),
@@ -245,7 +248,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
     /// @inheritdoc IERC7943Fungible
     function setFrozenTokens(address account, uint256 amount) external onlyRole(Roles.TRANSFER_AGENT) returns (bool) {
         TokenStorage storage $ = _token();
-        WalletState w = $.wallets[account];
+        WalletState w = _settled($, $.config, account);
         uint256 freezable = w.balance() - _encumbered($, account, w);
         require(amount <= freezable, TokenFrozenExceedsBalance(account, amount, freezable));
         $.frozen[account] = amount;
@@ -263,6 +266,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
                 && lostRecord.investorNumber() == newRecord.investorNumber(),
             TokenRecoveryInvalid(lostWallet, newWallet)
         );
+        _settle(lostWallet, newWallet);
         (uint96 amount, uint256 frozenMoved) = _moveHolding($, lostWallet, newWallet, _passed($, $.config));
         emit Transfer(lostWallet, newWallet, amount);
         emit WalletRecovered(lostWallet, newWallet, amount, frozenMoved);
@@ -334,7 +338,10 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
     /// @inheritdoc IERC1404
     function detectTransferRestriction(address from, address to, uint256 amount) public view returns (uint8) {
         TokenStorage storage $ = _token();
-        return _restriction($, _load($, from, to), amount);
+        Move memory m = _load($, from, to);
+        uint24 last = m.cfg.lastSplitRecord();
+        if (m.sender.seen() < last || m.receiver.seen() < last) _viewMove($, m);
+        return _restriction($, m, amount);
     }
 
     /// @inheritdoc IERC1404
@@ -372,7 +379,8 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
 
     /// @inheritdoc IERC7943Fungible
     function getFrozenTokens(address account) external view returns (uint256) {
-        return _token().frozen[account];
+        TokenStorage storage $ = _token();
+        return _current($, $.config, $.wallets[account], $.frozen[account]);
     }
 
     /// @inheritdoc IERC165
@@ -455,14 +463,15 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
     /// @inheritdoc IEntitlementToken
     function lockedTokens(address wallet) external view returns (uint256 amount, uint32 until) {
         TokenStorage storage $ = _token();
-        return _liveLock($, wallet, $.wallets[wallet]);
+        return _liveLock($, wallet, _viewed($, $.config, wallet, $.wallets[wallet]));
     }
 
     /// @inheritdoc IEntitlementToken
     function transferableBalance(address wallet) public view returns (uint256) {
         TokenStorage storage $ = _token();
-        WalletState w = $.wallets[wallet];
-        return w.balance() - _restricted($, $.config, wallet, w);
+        Config cfg = $.config;
+        WalletState w = _viewed($, cfg, wallet, $.wallets[wallet]);
+        return w.balance() - _restricted($, cfg, wallet, w);
     }
 
     /// @inheritdoc IEntitlementToken
@@ -477,7 +486,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
     function _transferChecked(address from, address to, uint256 amount, uint256 fromEncumbrance) private {
         require(to != address(0), ERC20InvalidReceiver(address(0)));
         TokenStorage storage $ = _token();
-        Move memory m = _load($, from, to);
+        Move memory m = _loadSettled($, from, to);
         m.fromEncumbrance = fromEncumbrance;
         uint8 code = _restriction($, m, amount);
         require(code == RestrictionCode.SUCCESS, ComplianceTransferRejected(from, to, amount, code));
@@ -562,7 +571,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         require(to != address(0), ERC20InvalidReceiver(address(0)));
         Supply sup = $.supply;
         require(amount <= MAX_AMOUNT - sup.total(), TokenAmountTooLarge(amount));
-        WalletState w = $.wallets[to];
+        WalletState w = _settled($, cfg, to);
         // slither-disable-next-line calls-loop (the token's own registry, one read per wallet of the batch)
         WalletRecord record = WalletRecord.wrap(REGISTRY.walletRecord(to));
         uint32 number = record.investorNumber();
@@ -598,7 +607,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         returns (Config)
     {
         require(!cfg.paused(), TokenPaused());
-        WalletState w = $.wallets[from];
+        WalletState w = _settled($, cfg, from);
         require(amount <= w.balance(), ERC20InsufficientBalance(from, w.balance(), amount));
         uint256 unfrozen = w.balance() - (w.has(WalletStateLib.FROZEN) ? $.frozen[from] : 0);
         require(amount <= unfrozen, ERC7943InsufficientUnfrozenBalance(from, amount, unfrozen));
@@ -752,7 +761,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         require(taker != address(0), ERC20InvalidSpender(address(0)));
         TokenStorage storage $ = _token();
         Config cfg = $.config;
-        WalletState w = $.wallets[owner];
+        WalletState w = _settled($, cfg, owner);
         uint8 code = cfg.paused()
             ? RestrictionCode.TOKEN_PAUSED
             : _eligibility($, cfg, WalletRecord.wrap(REGISTRY.walletRecord(owner)), true);
@@ -761,7 +770,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         unchecked {
             // `amount` fits the owner's free units, so every encumbrance stays below 2^96.
             $.encumbered[owner] += amount;
-            $.encumbrances[owner][taker] += amount;
+            _setEntry($, cfg, owner, taker, _entry($, owner, taker) + amount);
         }
         if (!w.has(WalletStateLib.ENCUMBERED)) $.wallets[owner] = w.withFlag(WalletStateLib.ENCUMBERED, true);
         emit Encumber(owner, taker, amount);
@@ -771,14 +780,31 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
     /// flag is cleared on its next move).
     function _release(address owner, address taker, uint256 amount) private {
         TokenStorage storage $ = _token();
-        uint256 held = $.encumbrances[owner][taker];
+        Config cfg = $.config;
+        // The owner's total and the entry must be in the same units.
+        _settled($, cfg, owner);
+        uint256 held = _entry($, owner, taker);
         require(amount <= held, TokenEncumbranceExceeded(owner, taker, held, amount));
         unchecked {
-            // The owner's total is the sum of its encumbrances, each at least what it gives back.
-            $.encumbrances[owner][taker] = held - amount;
+            // The owner's total is at least the sum of its encumbrances (equal but for splits'
+            // roundings), each at least what it gives back.
+            _setEntry($, cfg, owner, taker, held - amount);
             $.encumbered[owner] -= amount;
         }
         emit Release(owner, taker, amount);
+    }
+
+    /// @dev What `taker` holds encumbered of `owner`, in today's units: an entry keeps the last
+    /// split it was written after (bits 96 on), and splits since convert it.
+    function _entry(TokenStorage storage $, address owner, address taker) private view returns (uint256) {
+        uint256 entry = $.encumbrances[owner][taker];
+        uint24 last = $.config.lastSplitRecord();
+        uint24 written = uint24(entry >> 96);
+        return written < last ? _afterSplits($, written, last, uint96(entry)) : uint96(entry);
+    }
+
+    function _setEntry(TokenStorage storage $, Config cfg, address owner, address taker, uint256 amount) private {
+        $.encumbrances[owner][taker] = amount | (uint256(cfg.lastSplitRecord()) << 96);
     }
 
     function _encumbered(TokenStorage storage $, address account, WalletState w) private view returns (uint256) {
@@ -840,8 +866,9 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         if (block.timestamp < w.lockedUntil()) return (w.locked(), w.lockedUntil());
         if (!w.has(WalletStateLib.TRANCHES)) return (0, 0);
         (uint256[] memory list, uint256 n) = _tranches($, account, w);
+        Config cfg = $.config;
         for (uint256 i; i < n; ++i) {
-            amount += LockTranches.amountOf(list[i]);
+            amount += _current($, cfg, w, LockTranches.amountOf(list[i]));
         }
         if (n != 0) earliest = LockTranches.untilOf(list[0]);
     }
@@ -915,6 +942,53 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         }
     }
 
+    /// @dev `_load` for a move: wallets still in the units before a split are settled first.
+    function _loadSettled(TokenStorage storage $, address from, address to) private returns (Move memory m) {
+        m = _load($, from, to);
+        // Two comparisons on words already loaded: the whole cost of splits to a transfer.
+        uint24 last = m.cfg.lastSplitRecord();
+        if (m.sender.seen() < last || m.receiver.seen() < last) {
+            _settle(from, to);
+            m = _load($, from, to);
+        }
+    }
+
+    /// @dev Converts a loaded move in memory as settling its wallets would (views), their
+    /// investors' positions from `EntitlementTokenRecords.investorBalance`.
+    function _viewMove(TokenStorage storage $, Move memory m) private view {
+        m.sender = _viewed($, m.cfg, m.from, m.sender);
+        m.receiver = _viewed($, m.cfg, m.to, m.receiver);
+        if (Position.unwrap(m.senderPosition) | Position.unwrap(m.receiverPosition) == 0) return;
+        m.senderPosition = m.senderPosition.withBalance(_investorBalance(m.senderRecord));
+        m.receiverPosition = m.receiverPosition.withBalance(_investorBalance(m.receiverRecord));
+    }
+
+    function _investorBalance(WalletRecord record) private view returns (uint256) {
+        bytes32 investorId = REGISTRY.investorIdOf(record.investorNumber());
+        return IEntitlementTokenRecords(address(this)).investorBalance(investorId);
+    }
+
+    /// @dev The wallet's word, its splits settled first when it is not yet in today's units.
+    function _settled(TokenStorage storage $, Config cfg, address account) private returns (WalletState w) {
+        w = $.wallets[account];
+        if (w.seen() < cfg.lastSplitRecord()) {
+            _settle(account, account);
+            w = $.wallets[account];
+        }
+    }
+
+    /// @dev Settles two wallets' splits (`EntitlementTokenRecords.settleSplits`, in this storage).
+    function _settle(address a, address b) private {
+        address[] memory wallets = new address[](2);
+        (wallets[0], wallets[1]) = (a, b);
+        (bool ok, bytes memory reason) =
+            RECORDS.delegatecall(abi.encodeCall(IEntitlementTokenRecords.settleSplits, (wallets)));
+        // slither-disable-next-line assembly (passes the extension's revert on as it is)
+        assembly ("memory-safe") {
+            if iszero(ok) { revert(add(reason, 0x20), mload(reason)) }
+        }
+    }
+
     /// @dev The first rule an ordinary transfer breaks, in `RestrictionCode` order.
     function _restriction(TokenStorage storage $, Move memory m, uint256 amount) private view returns (uint8 code) {
         Config cfg = m.cfg;
@@ -956,14 +1030,14 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         bool lockup = cfg.rules() & Rule.LOCKUP != 0 && w.locked() != 0;
         // Nothing held back: the common case, decided without further reads.
         if (!lockup && !w.has(WalletStateLib.FROZEN | WalletStateLib.ENCUMBERED)) return RestrictionCode.SUCCESS;
-        uint256 frozen = w.has(WalletStateLib.FROZEN) ? $.frozen[account] : 0;
+        (uint256 frozen, uint256 encumbered) = _holds($, cfg, account, w);
         unchecked {
             // Frozen plus encumbered units never exceed the balance, and `fromEncumbrance` is part
             // of `amount`: no difference below can wrap.
             if (amount > balance - frozen) return RestrictionCode.BALANCE_FROZEN;
             uint256 own = amount - fromEncumbrance;
             // The caller's encumbrance was already released: its units count as held here.
-            uint256 held = frozen + _encumbered($, account, w) + fromEncumbrance;
+            uint256 held = frozen + encumbered + fromEncumbrance;
             if (own > balance - held) return RestrictionCode.BALANCE_ENCUMBERED;
             if (lockup) {
                 (uint256 live,) = _liveLock($, account, w);
@@ -1035,6 +1109,17 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         return !cfg.paused() && _eligibility($, cfg, record, sender) == RestrictionCode.SUCCESS;
     }
 
+    /// @dev The frozen and encumbered units of `w`, in today's units (converted only for a wallet
+    /// not yet settled, in views: moves settle first).
+    function _holds(TokenStorage storage $, Config cfg, address account, WalletState w)
+        private
+        view
+        returns (uint256 frozen, uint256 encumbered)
+    {
+        frozen = _current($, cfg, w, w.has(WalletStateLib.FROZEN) ? $.frozen[account] : 0);
+        encumbered = _current($, cfg, w, _encumbered($, account, w));
+    }
+
     /// @dev Units of `w` its owner may not send: frozen, encumbered and locked (under the lock-up
     /// rule), capped at the balance.
     function _restricted(TokenStorage storage $, Config cfg, address account, WalletState w)
@@ -1042,7 +1127,8 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         view
         returns (uint256)
     {
-        uint256 held = (w.has(WalletStateLib.FROZEN) ? $.frozen[account] : 0) + _encumbered($, account, w);
+        (uint256 frozen, uint256 held) = _holds($, cfg, account, w);
+        held += frozen;
         if (cfg.rules() & Rule.LOCKUP != 0 && w.locked() != 0) {
             (uint256 live,) = _liveLock($, account, w);
             // Each is at most the balance, below 2^96.
