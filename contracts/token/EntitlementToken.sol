@@ -230,7 +230,11 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         require(from != to, TokenForcedTransferToSelf(from));
         require(to != address(0), ERC20InvalidReceiver(address(0)));
         TokenStorage storage $ = _token();
-        Move memory m = _loadSettled($, from, to);
+        Move memory m = _load($, from, to);
+        if (_stale(m)) {
+            _settle(from, to);
+            m = _load($, from, to);
+        }
         // Registration of the receiver is never skipped: only registered wallets hold units.
         require(
             m.receiverRecord.registered(),
@@ -339,8 +343,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
     function detectTransferRestriction(address from, address to, uint256 amount) public view returns (uint8) {
         TokenStorage storage $ = _token();
         Move memory m = _load($, from, to);
-        uint24 last = m.cfg.lastSplitRecord();
-        if (m.sender.seen() < last || m.receiver.seen() < last) _viewMove($, m);
+        if (_stale(m)) _viewMove($, m);
         return _restriction($, m, amount);
     }
 
@@ -486,7 +489,11 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
     function _transferChecked(address from, address to, uint256 amount, uint256 fromEncumbrance) private {
         require(to != address(0), ERC20InvalidReceiver(address(0)));
         TokenStorage storage $ = _token();
-        Move memory m = _loadSettled($, from, to);
+        Move memory m = _load($, from, to);
+        if (_stale(m)) {
+            _settle(from, to);
+            m = _load($, from, to);
+        }
         m.fromEncumbrance = fromEncumbrance;
         uint8 code = _restriction($, m, amount);
         require(code == RestrictionCode.SUCCESS, ComplianceTransferRejected(from, to, amount, code));
@@ -942,14 +949,14 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         }
     }
 
-    /// @dev `_load` for a move: wallets still in the units before a split are settled first.
-    function _loadSettled(TokenStorage storage $, address from, address to) private returns (Move memory m) {
-        m = _load($, from, to);
-        // Two comparisons on words already loaded: the whole cost of splits to a transfer.
-        uint24 last = m.cfg.lastSplitRecord();
-        if (m.sender.seen() < last || m.receiver.seen() < last) {
-            _settle(from, to);
-            m = _load($, from, to);
+    /// @dev Whether either wallet of a loaded move is still in the units before a split: two
+    /// comparisons on words already loaded, the whole cost of splits to a transfer.
+    function _stale(Move memory m) private pure returns (bool stale) {
+        (Config cfg, WalletState sender, WalletState receiver) = (m.cfg, m.sender, m.receiver);
+        // slither-disable-next-line assembly (the `seen` fields (bits 224-247) against the last split (bits 208-231))
+        assembly ("memory-safe") {
+            let last := and(shr(208, cfg), 0xffffff)
+            stale := or(lt(and(shr(224, sender), 0xffffff), last), lt(and(shr(224, receiver), 0xffffff), last))
         }
     }
 
@@ -1116,8 +1123,13 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         view
         returns (uint256 frozen, uint256 encumbered)
     {
-        frozen = _current($, cfg, w, w.has(WalletStateLib.FROZEN) ? $.frozen[account] : 0);
-        encumbered = _current($, cfg, w, _encumbered($, account, w));
+        if (!w.has(WalletStateLib.FROZEN | WalletStateLib.ENCUMBERED)) return (0, 0);
+        frozen = w.has(WalletStateLib.FROZEN) ? $.frozen[account] : 0;
+        encumbered = _encumbered($, account, w);
+        if (w.seen() < cfg.lastSplitRecord()) {
+            frozen = _current($, cfg, w, frozen);
+            encumbered = _current($, cfg, w, encumbered);
+        }
     }
 
     /// @dev Units of `w` its owner may not send: frozen, encumbered and locked (under the lock-up
