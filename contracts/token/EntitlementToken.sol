@@ -961,12 +961,16 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
     }
 
     /// @dev Converts a loaded move in memory as settling its wallets would (views), their
-    /// investors' positions from `EntitlementTokenRecords.investorBalance`.
+    /// investors' balances from `EntitlementTokenRecords.investorBalance`.
     function _viewMove(TokenStorage storage $, Move memory m) private view {
         m.sender = _viewed($, m.cfg, m.from, m.sender);
         m.receiver = _viewed($, m.cfg, m.to, m.receiver);
         if (Position.unwrap(m.senderPosition) | Position.unwrap(m.receiverPosition) == 0) return;
-        m.senderPosition = m.senderPosition.withBalance(_investorBalance(m.senderRecord));
+        // The sender's volume today, in the units of its wallets (settled together).
+        uint32 today = uint32(block.timestamp / 1 days);
+        Position sp = m.senderPosition;
+        sp = sp.withSent(today, _current($, m.cfg, m.sender, sp.sentOn(today)));
+        m.senderPosition = sp.withBalance(_investorBalance(m.senderRecord));
         m.receiverPosition = m.receiverPosition.withBalance(_investorBalance(m.receiverRecord));
     }
 
