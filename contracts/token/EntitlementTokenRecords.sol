@@ -64,7 +64,8 @@ contract EntitlementTokenRecords is IEntitlementTokenRecords, AuthorityRoles, En
     function recordDate(uint24 recordId) external view returns (uint40) {
         TokenStorage storage $ = _token();
         _requireScheduled($, recordId);
-        return uint40($.recordDates[recordId]);
+        uint256 time = $.recordDates[recordId];
+        return uint40(time != 0 ? time : $.splits[recordId] >> SPLIT_TIME);
     }
 
     /// @inheritdoc IEntitlementTokenRecords
@@ -116,21 +117,22 @@ contract EntitlementTokenRecords is IEntitlementTokenRecords, AuthorityRoles, En
 
         cfg = cfg.withRecordDate(uint40(block.timestamp));
         recordId = cfg.recordDateCount();
-        $.recordDates[recordId] = block.timestamp;
         // The supply at the split's record date, in the old units.
         cfg = cfg.withSupplySeen($.supplyHistory.remember(cfg.supplySeen(), recordId, uint96(total)));
         $.splits[recordId] = denominator | (uint256(numerator) << SPLIT_NUMERATOR)
-            | (uint256(cfg.lastSplitRecord()) << SPLIT_PREVIOUS);
+            | (uint256(cfg.lastSplitRecord()) << SPLIT_PREVIOUS) | (block.timestamp << SPLIT_TIME);
         $.config = cfg.withLastSplitRecord(recordId);
         $.supply = sup.withTotal(scaled).withWindow(
             sup.windowStart(), _scaled(sup.windowMoved(), numerator, denominator)
         );
+        emit RecordDateScheduled(recordId, uint40(block.timestamp));
+        emit SplitExecuted(recordId, numerator, denominator, scaled);
         Limits memory limits = $.limits;
+        // Limits never set stay unset (and cost nothing).
+        if (limits.maxBalancePerInvestor | limits.dailyLimitPerInvestor == 0) return recordId;
         limits.maxBalancePerInvestor = _scaledLimit(limits.maxBalancePerInvestor, numerator, denominator);
         limits.dailyLimitPerInvestor = _scaledLimit(limits.dailyLimitPerInvestor, numerator, denominator);
         $.limits = limits;
-        emit RecordDateScheduled(recordId, uint40(block.timestamp));
-        emit SplitExecuted(recordId, numerator, denominator, scaled);
         emit InvestorLimitsScaled(limits.maxBalancePerInvestor, limits.dailyLimitPerInvestor);
     }
 

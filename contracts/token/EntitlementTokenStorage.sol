@@ -44,15 +44,18 @@ abstract contract EntitlementTokenStorage {
         string termsUri;
         bytes32 termsHash;
         // Appended for splits (upgrade-safe): by the split's record id, its ratio, the split
-        // before it and the fractions of units it left (`SPLIT_*` layout below).
+        // before it, its time and the fractions of units it left (`SPLIT_*` layout below).
         mapping(uint256 recordId => uint256) splits;
     }
 
-    // A split word: denominator (32) | numerator (32) | previous split's record id (24) | residue
-    // (128): the fractions of units its roundings took from wallets, in 1/denominator units.
+    // A split word: denominator (32) | numerator (32) | previous split's record id (24) | time
+    // (40) | residue (128): the fractions of units its roundings took from wallets, in
+    // 1/denominator units. A split's record date keeps its time here, not in `recordDates`: one
+    // new storage slot per split, not two.
     uint256 internal constant SPLIT_NUMERATOR = 32;
     uint256 internal constant SPLIT_PREVIOUS = 64;
-    uint256 internal constant SPLIT_RESIDUE = 88;
+    uint256 internal constant SPLIT_TIME = 88;
+    uint256 internal constant SPLIT_RESIDUE = 128;
 
     // keccak256(abi.encode(uint256(keccak256("permledger.storage.EntitlementToken")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant TOKEN_STORAGE = 0xff83659b31b2eb88969b335397d06213b9b084e835cff3042a6f073c51bbf300;
@@ -75,6 +78,7 @@ abstract contract EntitlementTokenStorage {
         // slither-disable-next-line timestamp (record dates are by time; seconds of drift cannot matter)
         if (n == 0 || cfg.lastRecordDate() <= block.timestamp) return n;
         --n;
+        // A split's record date (no time in `recordDates`) is never in the future.
         while (n != 0 && $.recordDates[n] > block.timestamp) --n;
     }
 

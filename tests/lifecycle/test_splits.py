@@ -40,6 +40,8 @@ def test_forward_split_doubles_every_balance_before_and_after_settlement(
     token: EntitlementToken, chain: LocalChain, issuer: Account, record_id: int
 ) -> None:
     split_record = token.split(2, 1, sender=issuer)
+    assert token.record_date(split_record) == chain.timestamp  # the split's own block
+    assert token.passed_record_dates() == split_record
     expected = {n: 2 * HOLDINGS[n] for n in WALLETS}
     # Views convert wallets not yet settled, so they read the same before and after.
     assert balances(token, chain) == expected
