@@ -101,8 +101,11 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
     /// @dev ERC-7246: spends the caller's encumbrance on `from` first, then its allowance.
     function transferFrom(address from, address to, uint256 amount) external returns (bool) {
         uint256 held = _entry(_token(), from, msg.sender);
+        // slither-disable-next-line timestamp (compares amounts, not times)
         uint256 fromEncumbrance = held < amount ? held : amount;
+        // slither-disable-next-line timestamp (compares amounts, not times)
         if (fromEncumbrance != 0) _release(from, msg.sender, fromEncumbrance);
+        // slither-disable-next-line timestamp (compares amounts, not times)
         if (amount > fromEncumbrance) _spendAllowance(from, msg.sender, amount - fromEncumbrance);
         _transferChecked(from, to, amount, fromEncumbrance);
         return true;
@@ -517,6 +520,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         uint32 receiverNumber = m.receiverRecord.investorNumber();
         // A zero amount or a move within one investor changes no position and moves nothing
         // between holders, so it counts for neither the investor count nor the circuit breaker.
+        // slither-disable-next-line incorrect-equality (exact tests on an amount and investor numbers)
         if (amount == 0 || senderNumber == receiverNumber) return;
         uint256 count = type(uint256).max;
         if (cfg.investorTracking()) {
@@ -574,6 +578,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         private
         returns (Config)
     {
+        // slither-disable-next-line timestamp (a flag of the configuration, not a time)
         require(!cfg.paused(), TokenPaused());
         require(to != address(0), ERC20InvalidReceiver(address(0)));
         Supply sup = $.supply;
@@ -613,6 +618,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         private
         returns (Config)
     {
+        // slither-disable-next-line timestamp (a flag of the configuration, not a time)
         require(!cfg.paused(), TokenPaused());
         WalletState w = _settled($, cfg, from);
         require(amount <= w.balance(), ERC20InsufficientBalance(from, w.balance(), amount));
@@ -754,6 +760,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
 
     /// @dev Keeps the supply at the record dates passed since it last changed.
     function _rememberSupply(TokenStorage storage $, Config cfg, uint24 passed, uint96 total) private returns (Config) {
+        // slither-disable-next-line incorrect-equality,timestamp (compares record-date counts, not times)
         if (passed == cfg.supplySeen()) return cfg;
         cfg = cfg.withSupplySeen($.supplyHistory.remember(cfg.supplySeen(), passed, total));
         $.config = cfg;
@@ -791,6 +798,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         // The owner's total and the entry must be in the same units.
         _settled($, cfg, owner);
         uint256 held = _entry($, owner, taker);
+        // slither-disable-next-line timestamp (compares amounts, not times)
         require(amount <= held, TokenEncumbranceExceeded(owner, taker, held, amount));
         unchecked {
             // The owner's total is at least the sum of its encumbrances (equal but for splits'
@@ -965,6 +973,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
     function _viewMove(TokenStorage storage $, Move memory m) private view {
         m.sender = _viewed($, m.cfg, m.from, m.sender);
         m.receiver = _viewed($, m.cfg, m.to, m.receiver);
+        // slither-disable-next-line incorrect-equality,timestamp (whether positions were loaded at all)
         if (Position.unwrap(m.senderPosition) | Position.unwrap(m.receiverPosition) == 0) return;
         // The sender's volume today, in the units of its wallets (settled together).
         uint32 today = uint32(block.timestamp / 1 days);
@@ -982,21 +991,30 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
     /// @dev The wallet's word, its splits settled first when it is not yet in today's units.
     function _settled(TokenStorage storage $, Config cfg, address account) private returns (WalletState w) {
         w = $.wallets[account];
+        // slither-disable-next-line timestamp (compares record-date counts, not times)
         if (w.seen() < cfg.lastSplitRecord()) {
             _settle(account, account);
             w = $.wallets[account];
         }
     }
 
-    /// @dev Settles two wallets' splits (`EntitlementTokenRecords.settleSplits`, in this storage).
+    /// @dev Settles two wallets' splits: `EntitlementTokenRecords.settleSplits([a, b])` run by
+    /// delegatecall in this storage, its revert passed on.
     function _settle(address a, address b) private {
-        address[] memory wallets = new address[](2);
-        (wallets[0], wallets[1]) = (a, b);
-        (bool ok, bytes memory reason) =
-            RECORDS.delegatecall(abi.encodeCall(IEntitlementTokenRecords.settleSplits, (wallets)));
-        // slither-disable-next-line assembly (passes the extension's revert on as it is)
+        address records = RECORDS;
+        bytes4 selector = IEntitlementTokenRecords.settleSplits.selector;
+        // slither-disable-next-line assembly (the extension's settlement, encoded without the ABI coder)
         assembly ("memory-safe") {
-            if iszero(ok) { revert(add(reason, 0x20), mload(reason)) }
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), 0x20)
+            mstore(add(ptr, 0x24), 2)
+            mstore(add(ptr, 0x44), a)
+            mstore(add(ptr, 0x64), b)
+            if iszero(delegatecall(gas(), records, ptr, 0x84, 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
         }
     }
 
@@ -1011,8 +1029,11 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         code = _balanceRestriction($, cfg, m.from, m.sender, amount, m.fromEncumbrance);
         if (code != RestrictionCode.SUCCESS) return code;
         uint16 rules = cfg.rules();
+        // slither-disable-next-line incorrect-equality (tests rule bits)
         if (rules & Rule.INVESTOR_RULES == 0 || !cfg.investorTracking()) return code;
+        // slither-disable-next-line incorrect-equality (compares investor numbers)
         if (m.senderRecord.investorNumber() == m.receiverRecord.investorNumber()) return code;
+        // slither-disable-next-line incorrect-equality (whether the sender leaves: an exact test by design)
         code = _receiverLimits($, cfg, m.receiverPosition, amount, m.senderPosition.balance() == amount);
         if (code != RestrictionCode.SUCCESS) return code;
         if (rules & Rule.DAILY_LIMIT != 0) {
@@ -1070,11 +1091,13 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
     {
         uint16 rules = cfg.rules();
         if (
+            // slither-disable-next-line incorrect-equality,timestamp (exact tests on a position and counts, not times)
             rules & Rule.MAX_INVESTORS != 0 && receiver.balance() == 0 && amount != 0 && !senderExits
                 && $.supply.investorCount() >= $.limits.maxInvestors
         ) return RestrictionCode.MAX_INVESTORS_REACHED;
         // `amount` is at most a balance or the supply's room: the sum cannot overflow.
         unchecked {
+            // slither-disable-next-line timestamp (compares amounts, not times)
             if (rules & Rule.MAX_BALANCE != 0 && receiver.balance() + amount > $.limits.maxBalancePerInvestor) {
                 return RestrictionCode.MAX_BALANCE_EXCEEDED;
             }
@@ -1097,6 +1120,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         if (rules & Rule.KYC != 0 && w.kycExpiry() <= block.timestamp) {
             return sender ? RestrictionCode.SENDER_KYC_EXPIRED : RestrictionCode.RECEIVER_KYC_EXPIRED;
         }
+        // slither-disable-next-line incorrect-equality (tests class bits)
         if (!sender && rules & Rule.INVESTOR_CLASS != 0 && cfg.allowedClasses() & (1 << w.investorClass()) == 0) {
             return RestrictionCode.RECEIVER_CLASS_NOT_ALLOWED;
         }
@@ -1130,6 +1154,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         if (!w.has(WalletStateLib.FROZEN | WalletStateLib.ENCUMBERED)) return (0, 0);
         frozen = w.has(WalletStateLib.FROZEN) ? $.frozen[account] : 0;
         encumbered = _encumbered($, account, w);
+        // slither-disable-next-line timestamp (compares record-date counts, not times)
         if (w.seen() < cfg.lastSplitRecord()) {
             frozen = _current($, cfg, w, frozen);
             encumbered = _current($, cfg, w, encumbered);
@@ -1164,6 +1189,7 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         TokenStorage storage $ = _token();
         uint256 allowed = $.allowances[owner][spender];
         if (allowed == type(uint256).max) return;
+        // slither-disable-next-line timestamp (compares amounts, not times)
         require(allowed >= amount, ERC20InsufficientAllowance(spender, allowed, amount));
         unchecked {
             // Checked just above.

@@ -29,6 +29,10 @@ import {Config, MASK_96, Position, Supply, WalletState, WalletStateLib} from "./
 contract EntitlementTokenRecords is IEntitlementTokenRecords, AuthorityRoles, EntitlementTokenStorage {
     using RecordHistory for mapping(uint256 => uint256);
 
+    // The rest of the split word's layout (`EntitlementTokenStorage`): only this contract reads them.
+    uint256 private constant SPLIT_TIME = 88;
+    uint256 private constant SPLIT_RESIDUE = 128;
+
     /// @param registry The identity registry (its proxy) of the deployment.
     /// @custom:oz-upgrades-unsafe-allow constructor state-variable-immutable
     constructor(address registry) EntitlementTokenStorage(registry) {}
@@ -122,13 +126,13 @@ contract EntitlementTokenRecords is IEntitlementTokenRecords, AuthorityRoles, En
         $.splits[recordId] = denominator | (uint256(numerator) << SPLIT_NUMERATOR)
             | (uint256(cfg.lastSplitRecord()) << SPLIT_PREVIOUS) | (block.timestamp << SPLIT_TIME);
         $.config = cfg.withLastSplitRecord(recordId);
-        $.supply = sup.withTotal(scaled).withWindow(
-            sup.windowStart(), _scaled(sup.windowMoved(), numerator, denominator)
-        );
+        $.supply =
+            sup.withTotal(scaled).withWindow(sup.windowStart(), _scaled(sup.windowMoved(), numerator, denominator));
         emit RecordDateScheduled(recordId, uint40(block.timestamp));
         emit SplitExecuted(recordId, numerator, denominator, scaled);
         Limits memory limits = $.limits;
         // Limits never set stay unset (and cost nothing).
+        // slither-disable-next-line incorrect-equality (whether limits were ever set)
         if (limits.maxBalancePerInvestor | limits.dailyLimitPerInvestor == 0) return recordId;
         limits.maxBalancePerInvestor = _scaledLimit(limits.maxBalancePerInvestor, numerator, denominator);
         limits.dailyLimitPerInvestor = _scaledLimit(limits.dailyLimitPerInvestor, numerator, denominator);
@@ -256,11 +260,13 @@ contract EntitlementTokenRecords is IEntitlementTokenRecords, AuthorityRoles, En
     /// @dev A limit scaled like the holdings it bounds, capped at the largest amount.
     function _scaledLimit(uint96 limit, uint32 numerator, uint32 denominator) private pure returns (uint96) {
         uint256 scaled = _scaled(limit, numerator, denominator);
+        // slither-disable-next-line timestamp (compares amounts, not times)
         return scaled > MASK_96 ? uint96(MASK_96) : uint96(scaled);
     }
 
     /// @dev The record ids of the splits after `seen` up to `last`, newest first.
     function _splitsAfter(TokenStorage storage $, uint24 seen, uint24 last) private view returns (uint24[] memory ids) {
+        // slither-disable-next-line uninitialized-local (the count starts at zero)
         uint256 n;
         for (uint24 id = last; id > seen; id = uint24($.splits[id] >> SPLIT_PREVIOUS)) {
             ++n;
@@ -304,8 +310,10 @@ contract EntitlementTokenRecords is IEntitlementTokenRecords, AuthorityRoles, En
         }
         // slither-disable-next-line calls-loop (the token's own registry, once per investor settled)
         bytes32 investorId = REGISTRY.investorIdOf(number);
+        // slither-disable-next-line uninitialized-local (the sum starts at zero)
         uint256 total;
         // The units of the position's volume: those of its most recently settled wallet.
+        // slither-disable-next-line uninitialized-local (starts at zero: no wallet seen)
         uint24 epoch;
         for (uint256 retired; retired < 2; ++retired) {
             // slither-disable-next-line calls-loop (the token's own registry: active, then retired wallets)
@@ -320,7 +328,9 @@ contract EntitlementTokenRecords is IEntitlementTokenRecords, AuthorityRoles, En
         Position p = $.positions[number];
         uint32 today = uint32(block.timestamp / 1 days);
         uint256 sent = p.sentOn(today);
+        // slither-disable-next-line timestamp (compares amounts, not times)
         if (sent != 0) p = p.withSent(today, _afterSplits($, epoch, last, sent));
+        // slither-disable-next-line incorrect-equality,timestamp (whether the position reached zero: an exact test by design)
         if (p.balance() != 0 && total == 0) $.supply = $.supply.withInvestorCount($.supply.investorCount() - 1);
         $.positions[number] = p.withBalance(total);
     }
@@ -360,6 +370,7 @@ contract EntitlementTokenRecords is IEntitlementTokenRecords, AuthorityRoles, En
         if (w.has(WalletStateLib.FROZEN)) {
             uint256 frozen = _afterSplits($, seen, last, $.frozen[account]);
             $.frozen[account] = frozen;
+            // slither-disable-next-line timestamp (compares amounts, not times)
             settled = settled.withFlag(WalletStateLib.FROZEN, frozen != 0);
         }
         if (w.has(WalletStateLib.ENCUMBERED)) {

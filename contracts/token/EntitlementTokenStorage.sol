@@ -54,8 +54,6 @@ abstract contract EntitlementTokenStorage {
     // new storage slot per split, not two.
     uint256 internal constant SPLIT_NUMERATOR = 32;
     uint256 internal constant SPLIT_PREVIOUS = 64;
-    uint256 internal constant SPLIT_TIME = 88;
-    uint256 internal constant SPLIT_RESIDUE = 128;
 
     // keccak256(abi.encode(uint256(keccak256("permledger.storage.EntitlementToken")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant TOKEN_STORAGE = 0xff83659b31b2eb88969b335397d06213b9b084e835cff3042a6f073c51bbf300;
@@ -75,7 +73,7 @@ abstract contract EntitlementTokenStorage {
     /// already loaded; each record date still in the future costs one more read.
     function _passed(TokenStorage storage $, Config cfg) internal view returns (uint24 n) {
         n = cfg.recordDateCount();
-        // slither-disable-next-line timestamp (record dates are by time; seconds of drift cannot matter)
+        // slither-disable-next-line incorrect-equality,timestamp (record dates are by time; seconds of drift cannot matter)
         if (n == 0 || cfg.lastRecordDate() <= block.timestamp) return n;
         --n;
         // A split's record date (no time in `recordDates`) is never in the future.
