@@ -583,13 +583,19 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         require(to != address(0), ERC20InvalidReceiver(address(0)));
         Supply sup = $.supply;
         require(amount <= MAX_AMOUNT - sup.total(), TokenAmountTooLarge(amount));
-        WalletState w = _settled($, cfg, to);
+        WalletState w = $.wallets[to];
         // slither-disable-next-line calls-loop (the token's own registry, one read per wallet of the batch)
         WalletRecord record = WalletRecord.wrap(REGISTRY.walletRecord(to));
         uint32 number = record.investorNumber();
         // slither-disable-next-line uninitialized-local (a zero position is the intended start)
         Position p;
         if (cfg.investorTracking()) p = $.positions[number];
+        // As `_stale` for a receiver: settled first when it or its investor holds old units.
+        if (w.seen() < cfg.lastSplitRecord() && WalletState.unwrap(w) | Position.unwrap(p) != 0) {
+            _settle(to, to);
+            w = $.wallets[to];
+            if (cfg.investorTracking()) p = $.positions[number];
+        }
         uint8 code = _eligibility($, cfg, record, false);
         if (code == RestrictionCode.SUCCESS && cfg.investorTracking()) {
             code = _receiverLimits($, cfg, p, amount, false);
@@ -957,14 +963,19 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         }
     }
 
-    /// @dev Whether either wallet of a loaded move is still in the units before a split: two
-    /// comparisons on words already loaded, the whole cost of splits to a transfer.
+    /// @dev Whether either wallet of a loaded move is still in the units before a split: a few
+    /// comparisons on words already loaded, the whole cost of splits to a transfer. A wallet never
+    /// written holds nothing to convert: a receiver's counts only when its investor's position
+    /// (loaded when the investors differ) does, and a sender's only sends zero.
     function _stale(Move memory m) private pure returns (bool stale) {
-        (Config cfg, WalletState sender, WalletState receiver) = (m.cfg, m.sender, m.receiver);
+        (Config cfg, WalletState sender, WalletState receiver, Position position) =
+            (m.cfg, m.sender, m.receiver, m.receiverPosition);
         // slither-disable-next-line assembly (the `seen` fields (bits 224-247) against the last split (bits 208-231))
         assembly ("memory-safe") {
             let last := and(shr(208, cfg), 0xffffff)
-            stale := or(lt(and(shr(224, sender), 0xffffff), last), lt(and(shr(224, receiver), 0xffffff), last))
+            let s := and(lt(and(shr(224, sender), 0xffffff), last), iszero(iszero(sender)))
+            let r := and(lt(and(shr(224, receiver), 0xffffff), last), iszero(iszero(or(receiver, position))))
+            stale := or(s, r)
         }
     }
 
@@ -988,11 +999,12 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
         return IEntitlementTokenRecords(address(this)).investorBalance(investorId);
     }
 
-    /// @dev The wallet's word, its splits settled first when it is not yet in today's units.
+    /// @dev The wallet's word, its splits settled first when it is not yet in today's units (a
+    /// word never written has nothing to convert: callers only take from it).
     function _settled(TokenStorage storage $, Config cfg, address account) private returns (WalletState w) {
         w = $.wallets[account];
         // slither-disable-next-line timestamp (compares record-date counts, not times)
-        if (w.seen() < cfg.lastSplitRecord()) {
+        if (w.seen() < cfg.lastSplitRecord() && WalletState.unwrap(w) != 0) {
             _settle(account, account);
             w = $.wallets[account];
         }

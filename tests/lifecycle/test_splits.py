@@ -346,3 +346,32 @@ def test_floor_conversions_plus_the_claimed_remainder_equal_the_new_supply(
         assert converted == [b * numerator // denominator for b in holdings]
         claimed = token.claim_split_remainder(issuer, sender=issuer)
         assert sum(converted) + claimed == token.total_supply()
+
+
+def test_a_new_wallet_receiving_after_a_split_settles_its_investor_first(
+    token: EntitlementToken,
+    compliance: TransferCompliance,
+    registry: IdentityRegistry,
+    chain: LocalChain,
+    issuer: Account,
+    record_id: int,
+) -> None:
+    a = chain.accounts
+    compliance.set_investor_limits(
+        token.address, max_investors=10, max_balance_per_investor=700, daily_limit_per_investor=0
+    )
+    compliance.set_rules(token.address, Rule.MAX_BALANCE)
+    token.split(2, 1, sender=issuer)
+    registry.add_wallet(ALICE, a["frank"])  # a wallet that never held, of a holder not settled
+    bob = token.using(a["bob"])
+    # alice holds 1,200 of the 1,400 allowed: her position must be converted before it grows.
+    assert (
+        token.detect_transfer_restriction(a["bob"], a["frank"], 201).code
+        == RestrictionCode.MAX_BALANCE_EXCEEDED
+    )
+    with pytest.raises(TransferRestricted):
+        bob.transfer(a["frank"], 201)
+    bob.transfer(a["frank"], 200)
+    assert token.investor_balance(ALICE) == 1_400
+    with pytest.raises(TransferRestricted):
+        token.using(a["carol"]).transfer(a["erin"], 1)
