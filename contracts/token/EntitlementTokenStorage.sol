@@ -3,8 +3,8 @@ pragma solidity ^0.8.28;
 
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {ITransferCompliance} from "../interfaces/ITransferCompliance.sol";
-import {MAX_LOCK_TRANCHES} from "../libraries/LockTranches.sol";
-import {Config, Position, Supply, WalletState} from "./TokenWords.sol";
+import {LockTranches, MAX_LOCK_TRANCHES} from "../libraries/LockTranches.sol";
+import {Config, Position, Supply, WalletState, WalletStateLib} from "./TokenWords.sol";
 
 /// @title EntitlementTokenStorage
 /// @notice The entitlement token's namespaced storage and the reads every part of the token
@@ -43,7 +43,17 @@ abstract contract EntitlementTokenStorage {
         string securityId;
         string termsUri;
         bytes32 termsHash;
+        // Appended for splits (upgrade-safe): by the split's record id, its ratio, the split
+        // before it, its time and the fractions of units it left (`SPLIT_*` layout below).
+        mapping(uint256 recordId => uint256) splits;
     }
+
+    // A split word: denominator (32) | numerator (32) | previous split's record id (24) | time
+    // (40) | residue (128): the fractions of units its roundings took from wallets, in
+    // 1/denominator units. A split's record date keeps its time here, not in `recordDates`: one
+    // new storage slot per split, not two.
+    uint256 internal constant SPLIT_NUMERATOR = 32;
+    uint256 internal constant SPLIT_PREVIOUS = 64;
 
     // keccak256(abi.encode(uint256(keccak256("permledger.storage.EntitlementToken")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant TOKEN_STORAGE = 0xff83659b31b2eb88969b335397d06213b9b084e835cff3042a6f073c51bbf300;
@@ -63,10 +73,57 @@ abstract contract EntitlementTokenStorage {
     /// already loaded; each record date still in the future costs one more read.
     function _passed(TokenStorage storage $, Config cfg) internal view returns (uint24 n) {
         n = cfg.recordDateCount();
-        // slither-disable-next-line timestamp (record dates are by time; seconds of drift cannot matter)
+        // slither-disable-next-line incorrect-equality,timestamp (record dates are by time; seconds of drift cannot matter)
         if (n == 0 || cfg.lastRecordDate() <= block.timestamp) return n;
         --n;
+        // A split's record date (no time in `recordDates`) is never in the future.
         while (n != 0 && $.recordDates[n] > block.timestamp) --n;
+    }
+
+    /// @dev `amount`, held since `seen` record dates had passed, in the units after split `splitId`:
+    /// each split after `seen` up to `splitId` applied in turn, rounding down at each one.
+    function _afterSplits(TokenStorage storage $, uint24 seen, uint24 splitId, uint256 amount)
+        internal
+        view
+        returns (uint256)
+    {
+        if (splitId <= seen) return amount;
+        uint256 s = $.splits[splitId];
+        amount = _afterSplits($, seen, uint24(s >> SPLIT_PREVIOUS), amount);
+        // Amounts stay below 2^96 (the supply cap holds after every split) and ratios fit 32 bits.
+        return amount * uint32(s >> SPLIT_NUMERATOR) / uint32(s);
+    }
+
+    /// @dev One of a wallet's amounts (`w` as stored) in today's units.
+    function _current(TokenStorage storage $, Config cfg, WalletState w, uint256 amount)
+        internal
+        view
+        returns (uint256)
+    {
+        uint24 last = cfg.lastSplitRecord();
+        return w.seen() < last ? _afterSplits($, w.seen(), last, amount) : amount;
+    }
+
+    /// @dev A wallet's word as settling its splits would leave it: the balance and lock summary in
+    /// today's units (kept tranches each converted, their sum the summary). `seen` is left as it
+    /// was, so the wallet's other amounts can still be converted with `_current`.
+    function _viewed(TokenStorage storage $, Config cfg, address account, WalletState w)
+        internal
+        view
+        returns (WalletState)
+    {
+        uint24 last = cfg.lastSplitRecord();
+        uint24 seen = w.seen();
+        if (seen >= last) return w;
+        uint256 locked = _afterSplits($, seen, last, w.locked());
+        if (w.has(WalletStateLib.TRANCHES)) {
+            locked = 0;
+            uint128[MAX_LOCK_TRANCHES] storage stored = $.lockTranches[account];
+            for (uint256 i; i < MAX_LOCK_TRANCHES && stored[i] != 0; ++i) {
+                locked += _afterSplits($, seen, last, LockTranches.amountOf(stored[i]));
+            }
+        }
+        return w.withBalance(_afterSplits($, seen, last, w.balance())).withLock(locked, w.lockedUntil());
     }
 
     function _token() internal pure returns (TokenStorage storage $) {

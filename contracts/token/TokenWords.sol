@@ -5,7 +5,7 @@ pragma solidity ^0.8.28;
 /// @dev Layout (low to high bits): rules (16) | allowed classes (8) | paused (8) | investor
 /// tracking (8) | record dates scheduled (24) | last record date's time (40) | lock-up period
 /// (32) | breaker share in basis points (16) | breaker window (32) | record dates the supply has
-/// seen (24).
+/// seen (24) | record id of the last split (24).
 type Config is uint256;
 
 /// @notice A wallet's balance, its lock-up, the record dates it has seen and its flags: one word.
@@ -47,6 +47,7 @@ library ConfigLib {
     uint256 private constant BREAKER_SHARE = 136;
     uint256 private constant BREAKER_WINDOW = 152;
     uint256 private constant SUPPLY_SEEN = 184;
+    uint256 private constant LAST_SPLIT = 208;
 
     function rules(Config c) internal pure returns (uint16) {
         return uint16(Config.unwrap(c));
@@ -86,6 +87,17 @@ library ConfigLib {
 
     function supplySeen(Config c) internal pure returns (uint24) {
         return uint24(Config.unwrap(c) >> SUPPLY_SEEN);
+    }
+
+    /// @notice The record date of the last split (zero before any): a wallet whose `seen` is below
+    /// it still holds its amounts in the units before that split.
+    function lastSplitRecord(Config c) internal pure returns (uint24) {
+        return uint24(Config.unwrap(c) >> LAST_SPLIT);
+    }
+
+    function withLastSplitRecord(Config c, uint24 recordId) internal pure returns (Config) {
+        uint256 w = Config.unwrap(c) & ~(MASK_24 << LAST_SPLIT);
+        return Config.wrap(w | (uint256(recordId) << LAST_SPLIT));
     }
 
     /// @notice The same word with the rule bits, class mask and lock-up period replaced.

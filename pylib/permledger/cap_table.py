@@ -5,6 +5,9 @@ Investors are enumerated from the identity registry (its sequential investor num
 `investorIdOf`), not from Transfer events: views only, so it works on any node without log
 queries, and an investor's retired wallets are included. Balances are the token's own
 record-date views (`balanceOfAt`), batched.
+
+Amounts are in the units in force at the record date: a split after it changes today's units, not
+the record's. `split_factor` labels them, and `balance_today` converts.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ class CapTable:
     record_id: int
     supply: int
     holdings: tuple[Holding, ...]
+    split_factor: tuple[int, int] = (1, 1)
+    """(numerator, denominator) from the record date's units to today's (splits since)."""
 
     @classmethod
     def at(cls, token: EntitlementToken, registry: IdentityRegistry, record_id: int) -> CapTable:
@@ -72,7 +77,8 @@ class CapTable:
             Holding(investor, sum(b for _, b in wallets), tuple(wallets))
             for investor, wallets in by_investor.items()
         )
-        return cls(token.address, record_id, supply, holdings)
+        factor = token.split_factor_since(record_id)
+        return cls(token.address, record_id, supply, holdings, factor)
 
     @property
     def holders(self) -> int:
@@ -82,6 +88,12 @@ class CapTable:
     def balance_of(self, investor_id: bytes) -> int:
         """An investor's record-date balance across its wallets (0 if it held nothing)."""
         return next((h.balance for h in self.holdings if h.investor_id == investor_id), 0)
+
+    def balance_today(self, investor_id: bytes) -> int:
+        """An investor's record-date balance in today's units, rounded down (each wallet rounds on
+        its own at each split, so its balance today may be lower by under one unit per wallet)."""
+        numerator, denominator = self.split_factor
+        return self.balance_of(investor_id) * numerator // denominator
 
     def shares(self, funded: int) -> dict[bytes, int]:
         """Each holder's share of `funded`, rounded down, as Distributions pays it."""

@@ -3,7 +3,8 @@
 Onboards investors, issues entitlements, trades them, shows a transfer the rules reject (and
 that nothing was sent), a forced transfer, a lost-wallet recovery and a record date; then
 settlement: DvP against the stablecoin (gross, signed, refused, netted) and a repo; then the
-lifecycle: a dividend, a vote, a redemption at NAV and a margin call with a liquidation.
+lifecycle: a dividend, a vote, a redemption at NAV and a margin call with a liquidation; and a
+stock split.
 """
 
 from __future__ import annotations
@@ -124,7 +125,23 @@ def main(argv: Sequence[str] = ()) -> int:
 
     settlement(ledger, ("alice", "bob", "dave"), say)
     lifecycle(ledger, ("alice", "bob", "dave"), say)
+    _split(ledger, ("alice", "bob", "dave"), say)
     return 0
+
+
+def _split(ledger: Ledger, holders: tuple[str, ...], say: Callable[[str], None]) -> None:
+    """A 3:2 split: constant gas, wallets converted lazily, the remainder to the issuer."""
+    token, a = ledger.token, ledger.accounts
+    say("\nStock split 3:2 (each wallet rounds down; the remainder goes to the issuer)")
+    before = {n: token.balance_of(a[n]) for n in holders}
+    record = token.split(3, 2, sender=a["issuer"])
+    for name in holders:
+        say(f"  {name:<6} {before[name]:>10,} -> {token.balance_of(a[name]):>10,}")
+    token.settle_splits([a[n] for n in (*holders, "frank")], sender=a["agent"])
+    say(
+        f"  supply {token.total_supply():,}; record date {record} keeps the old units "
+        f"(supply then {token.total_supply_at(record):,}); remainder {token.split_remainder()}"
+    )
 
 
 def _balances(

@@ -435,6 +435,18 @@ TokenRecordDateNotPassed = _error("TokenRecordDateNotPassed", TokenError, "Recor
 TokenRecordDateUnknown = _error(
     "TokenRecordDateUnknown", TokenError, "Record date never scheduled."
 )
+TokenSplitRatioInvalid = _error(
+    "TokenSplitRatioInvalid", TokenError, "A split ratio needs two non-zero terms that differ."
+)
+TokenSplitRecordDatePending = _error(
+    "TokenSplitRecordDatePending", TokenError, "A record date is scheduled after now."
+)
+TokenSplitSupplyOverflow = _error(
+    "TokenSplitSupplyOverflow", TokenError, "The supply after the split would not fit 96 bits."
+)
+TokenSplitRemainderWalletInvalid = _error(
+    "TokenSplitRemainderWalletInvalid", TokenError, "Split remainders go to a registered wallet."
+)
 ERC20InsufficientAllowance = _error("ERC20InsufficientAllowance", TokenError, "Allowance too low.")
 ERC20InsufficientBalance = _error("ERC20InsufficientBalance", TokenError, "Balance too low.")
 ERC20InvalidApprover = _error("ERC20InvalidApprover", TokenError, "Invalid approver.")

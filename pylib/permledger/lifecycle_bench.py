@@ -26,6 +26,7 @@ _BATCH = 250
 def measure_lifecycle_gas(holder_counts: tuple[int, ...] = HOLDER_COUNTS) -> dict[str, int]:
     """Gas per lifecycle operation; announce+fund once per count of holders of record."""
     gas = {f"ca.distribution_announce_{n}": _announce_with_holders(n) for n in holder_counts}
+    gas[f"ca.split_{max(holder_counts)}"] = _split_with_holders(max(holder_counts))
     gas.update(_per_holder_operations())
     return gas
 
@@ -71,6 +72,12 @@ def _announce(ledger: Ledger, cash: ERC20, chain: LocalChain, record: int) -> in
         chain.timestamp + 30 * DAY,
     )
     return receipt.gas_used
+
+
+def _split_with_holders(holders: int) -> int:
+    """A 2:1 split of a token with `holders` holders of record (none converted by it)."""
+    chain, ledger, _, _ = _setup(holders)
+    return ledger.token._send_checked("split", 2, 1, sender=chain.accounts["issuer"]).gas_used
 
 
 def _announce_with_holders(holders: int) -> int:

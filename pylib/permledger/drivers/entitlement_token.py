@@ -427,3 +427,67 @@ class EntitlementToken(EncumberableERC20):
     def compliance(self) -> ChecksumAddress:
         """The compliance contract that sets the token's rules."""
         return address(self._call("compliance"))
+
+    # Stock splits (served by EntitlementTokenRecords)
+
+    def split(self, numerator: int, denominator: int, *, sender: Account | None = None) -> int:
+        """Split every unit by `numerator:denominator` (2:1 forward, 1:10 reverse); returns the
+        split's record date id (balances at it stay in the old units). Dry-run first: a rejected
+        split sends nothing.
+
+        Raises:
+            InvalidInput: a term that is not an integer in 0..2**32-1.
+            TokenSplitRatioInvalid: a zero term, or equal terms.
+            TokenSplitRecordDatePending: a record date is scheduled after now.
+            TokenSplitSupplyOverflow, AccessControlUnauthorizedAccount.
+        """
+        terms = (
+            amount(numerator, "numerator", maximum=2**32 - 1),
+            amount(denominator, "denominator", maximum=2**32 - 1),
+        )
+        receipt = self._send_checked("split", *terms, sender=sender)
+        return int(self._events("SplitExecuted", receipt)[0]["recordId"])
+
+    def settle_splits(
+        self, wallets: Sequence[AddressLike], *, sender: Account | None = None
+    ) -> Receipt:
+        """Convert wallets (and on tracked tokens their investors) to today's units; anyone may.
+
+        Raises:
+            InvalidInput: a malformed address.
+        """
+        return self._send("settleSplits", [address(w, "wallet") for w in wallets], sender=sender)
+
+    def claim_split_remainder(self, wallet: AddressLike, *, sender: Account | None = None) -> int:
+        """Credit the whole units splits' roundings left over to a registered issuer wallet;
+        returns the amount. Dry-run first.
+
+        Raises:
+            TokenSplitRemainderWalletInvalid, AccessControlUnauthorizedAccount.
+        """
+        receipt = self._send_checked(
+            "claimSplitRemainder", address(wallet, "wallet"), sender=sender
+        )
+        return int(self._events("SplitRemainderClaimed", receipt)[0]["amount"])
+
+    def split_remainder(self) -> int:
+        """The whole units `claim_split_remainder` would credit now."""
+        return int(self._call("splitRemainder"))
+
+    def last_split_record(self) -> int:
+        """The record date id of the last split (0 before any)."""
+        return int(self._call("lastSplitRecord"))
+
+    def split_ratio(self, record_id: int) -> tuple[int, int]:
+        """The (numerator, denominator) of the split taken at a record date; (0, 0) if none."""
+        numerator, denominator = self._call("splitRatio", record_id)
+        return int(numerator), int(denominator)
+
+    def split_factor_since(self, record_id: int) -> tuple[int, int]:
+        """The factor (numerator, denominator) from the units at a record date to today's.
+
+        Raises:
+            TokenRecordDateUnknown.
+        """
+        numerator, denominator = self._call("splitFactorSince", record_id)
+        return int(numerator), int(denominator)

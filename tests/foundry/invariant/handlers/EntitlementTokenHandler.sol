@@ -6,6 +6,7 @@ import {RestrictionCode} from "../../../../contracts/compliance/RestrictionCode.
 import {IdentityRegistry} from "../../../../contracts/identity/IdentityRegistry.sol";
 import {IEntitlementToken} from "../../../../contracts/interfaces/IEntitlementToken.sol";
 import {IERC7943Fungible} from "../../../../contracts/interfaces/IERC7943Fungible.sol";
+import {IEntitlementTokenRecords} from "../../../../contracts/interfaces/IEntitlementTokenRecords.sol";
 import {EntitlementToken} from "../../../../contracts/token/EntitlementToken.sol";
 import {Test} from "../../utils/Test.sol";
 import {records} from "../../utils/Records.sol";
@@ -33,6 +34,7 @@ contract EntitlementTokenHandler is Test {
 
     uint256 internal constant MAX_MINT = 20_000;
     uint256 internal constant MAX_RECORD_DATES = 8;
+    uint256 internal constant MAX_SPLITS = 2;
 
     EntitlementToken internal immutable token;
     IdentityRegistry internal immutable registry;
@@ -41,7 +43,8 @@ contract EntitlementTokenHandler is Test {
     address internal immutable complianceOfficer;
     address internal immutable pauser;
     uint32 internal immutable maxInvestors;
-    uint96 internal immutable maxBalance;
+    /// @notice Scaled by splits, as the token scales it.
+    uint96 internal maxBalance;
     address internal immutable broker = makeAddr("broker");
     /// @notice The takers owners may encumber units to (an escrow and a vault, never registered).
     address internal immutable escrow = makeAddr("escrow");
@@ -66,6 +69,7 @@ contract EntitlementTokenHandler is Test {
     mapping(address owner => mapping(address taker => uint256)) public ghostEncumbrance;
     uint256[] public recordTimes;
     uint24 public snapshotted;
+    uint256 public splits;
     mapping(uint24 recordId => mapping(address => uint256)) public ghostBalanceAt;
     mapping(uint24 recordId => uint256) public ghostSupplyAt;
 
@@ -366,6 +370,45 @@ contract EntitlementTokenHandler is Test {
         assertEq(id, recordTimes.length, "record ids are numbered in order");
         _snapshotPassed();
         ++succeeded["scheduleRecordDate"];
+    }
+
+    /// @dev A 2:1 or 3:1 split (integer ratios keep every sum exact, so the invariants stay
+    /// equalities): refused while a record date is pending; else a record date now, snapshotted in
+    /// the old units, then every ghost amount and the maximum balance multiplied.
+    function split(uint256 seed) external action("split") {
+        if (splits >= MAX_SPLITS || recordTimes.length >= MAX_RECORD_DATES) return;
+        uint32 ratio = uint32(2 + seed % 2);
+        uint256 last = recordTimes.length == 0 ? 0 : recordTimes[recordTimes.length - 1];
+        if (last > currentTime) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IEntitlementTokenRecords.TokenSplitRecordDatePending.selector, recordTimes.length, last
+                )
+            );
+            vm.prank(issuer);
+            records(token).split(ratio, 1);
+            return;
+        }
+        recordTimes.push(currentTime);
+        vm.prank(issuer);
+        uint24 id = records(token).split(ratio, 1);
+        assertEq(id, recordTimes.length, "a split is the next record date");
+        _snapshotPassed();
+        ++splits;
+        ghostSupply *= ratio;
+        maxBalance *= ratio;
+        for (uint256 i; i < actors.length; ++i) {
+            address a = actors[i];
+            ghostBalance[a] *= ratio;
+            ghostFrozen[a] *= ratio;
+            ghostEncumbered[a] *= ratio;
+            ghostEncumbrance[a][escrow] *= ratio;
+            ghostEncumbrance[a][vault] *= ratio;
+        }
+        for (uint256 i; i < investors.length; ++i) {
+            ghostPosition[investors[i]] *= ratio;
+        }
+        ++succeeded["split"];
     }
 
     /// @dev Waiting moves no balance, so the ghost balances now are those at every record date
