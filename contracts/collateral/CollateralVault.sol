@@ -12,13 +12,15 @@ import {RestrictionCode} from "../compliance/RestrictionCode.sol";
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
 import {IERC1404} from "../interfaces/IERC1404.sol";
 import {IERC7246} from "../interfaces/IERC7246.sol";
+import {IEntitlementToken} from "../interfaces/IEntitlementToken.sol";
 import {IERC7943Fungible} from "../interfaces/IERC7943Fungible.sol";
 import {IPriceFeed} from "../interfaces/IPriceFeed.sol";
 
 /// @title CollateralVault
 /// @notice Margin collateral with haircuts, margin calls and liquidation; see `ICollateralVault`.
 /// @dev Invariants: for a custody asset the vault's balance is at least the sum of positions;
-/// for an ERC-7246 asset each owner's encumbrance to the vault equals its position; collateral
+/// an ERC-7246 asset's position is not stored but read from the token (the owner's encumbrance to
+/// the vault), so the token's splits and any other change it makes are seen at once; collateral
 /// leaves only by `withdraw` (leaving value >= requirement at fresh prices) or by `liquidate`
 /// (after an expired margin call). Up to 64 assets: an account's assets are a 64-bit mask.
 contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardTransient {
@@ -28,6 +30,13 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
     uint256 private constant PRICE_SCALE = 1e18;
     uint256 private constant MAX_ASSETS = 64;
 
+    /// @dev Whether a price may value its asset, and if not, why.
+    enum Staleness {
+        Fresh,
+        Old,
+        BeforeSplit
+    }
+
     /// @custom:storage-location erc7201:permledger.storage.CollateralVault
     struct VaultStorage {
         IPriceFeed feed;
@@ -35,6 +44,7 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
         address[] assetList;
         mapping(address asset => AssetConfig) assets;
         mapping(address account => MarginAccount) accounts;
+        // Custody assets only: an ERC-7246 position is the owner's encumbrance to the vault.
         mapping(address account => mapping(address asset => uint256)) positions;
     }
 
@@ -66,6 +76,7 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
             c.listed = true;
             c.encumbered = ERC165Checker.supportsInterface(asset, type(IERC7246).interfaceId);
             c.restricted = ERC165Checker.supportsInterface(asset, type(IERC7943Fungible).interfaceId);
+            c.splits = ERC165Checker.supportsInterface(asset, type(IEntitlementToken).interfaceId);
             $.assetList.push(asset);
         }
         (c.haircutBps, c.maxPriceAge) = (haircutBps, maxPriceAge);
@@ -91,8 +102,8 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
             uint256 received = IERC20(asset).balanceOf(address(this)) - before;
             // slither-disable-next-line incorrect-equality (exact on purpose: refuses fee-on-transfer assets)
             require(received == amount, VaultDepositShortfall(asset, amount, received));
+            $.positions[msg.sender][asset] += amount;
         }
-        $.positions[msg.sender][asset] += amount;
         MarginAccount storage a = $.accounts[msg.sender];
         a.assetMask |= uint64(1) << c.index;
         emit Deposited(msg.sender, asset, amount);
@@ -107,15 +118,19 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
     function withdraw(address asset, uint256 amount) external nonReentrant {
         VaultStorage storage $ = _storage();
         AssetConfig memory c = _listed($, asset);
-        uint256 held = $.positions[msg.sender][asset];
+        uint256 held = _position($, c, msg.sender, asset);
         require(amount != 0 && amount <= held, VaultAmountInvalid(asset, amount, held));
-        $.positions[msg.sender][asset] = held - amount;
+        if (!c.encumbered) $.positions[msg.sender][asset] = held - amount;
         MarginAccount storage a = $.accounts[msg.sender];
-        uint256 value = _freshValue($, msg.sender, a.assetMask);
-        require(value >= a.requirement, VaultWithdrawalExceedsExcess(msg.sender, value, a.requirement));
-        if (held == amount) a.assetMask &= ~(uint64(1) << c.index);
+        uint64 mask = a.assetMask;
+        if (held == amount) a.assetMask = mask & ~(uint64(1) << c.index);
+        // Released first, so the value below is what is left (an encumbrance is read from the
+        // token); if it falls short, the whole withdrawal reverts. Valued over the assets held
+        // before, so the withdrawn asset's price must be fresh too.
         _release(c, asset, msg.sender, msg.sender, amount);
         emit Withdrawn(msg.sender, asset, amount);
+        uint256 value = _freshValue($, msg.sender, mask);
+        require(value >= a.requirement, VaultWithdrawalExceedsExcess(msg.sender, value, a.requirement));
     }
 
     /// @inheritdoc ICollateralVault
@@ -157,10 +172,10 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
         require(block.timestamp > deadline, VaultCureWindowOpen(account, deadline));
         uint256 value = _freshValue($, account, a.assetMask);
         require(value < a.requirement, VaultMarginSufficient(account, value, a.requirement));
-        uint256 held = $.positions[account][asset];
+        uint256 held = _position($, c, account, asset);
         require(amount != 0 && amount <= held, VaultAmountInvalid(asset, amount, held));
         if (c.restricted) _requireDeliverable(asset, c.encumbered ? account : address(this), recipient, amount);
-        $.positions[account][asset] = held - amount;
+        if (!c.encumbered) $.positions[account][asset] = held - amount;
         if (held == amount) a.assetMask &= ~(uint64(1) << c.index);
         // Prices were just checked fresh by `_freshValue`.
         uint256 marketValue = amount * $.feed.price(asset).value / PRICE_SCALE;
@@ -188,7 +203,8 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
 
     /// @inheritdoc ICollateralVault
     function position(address account, address asset) external view returns (uint256) {
-        return _storage().positions[account][asset];
+        VaultStorage storage $ = _storage();
+        return _position($, $.assets[asset], account, asset);
     }
 
     /// @inheritdoc ICollateralVault
@@ -257,11 +273,10 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
             AssetConfig memory c = $.assets[asset];
             // slither-disable-next-line calls-loop (the system's own price feed, one call per pledged asset)
             IPriceFeed.Price memory p = $.feed.price(asset);
-            // slither-disable-next-line timestamp (price age in seconds against a limit of minutes or more)
-            if (p.updatedAt == 0 || block.timestamp > uint256(p.updatedAt) + c.maxPriceAge) fresh = false;
+            if (_staleness(c, asset, p.updatedAt) != Staleness.Fresh) fresh = false;
             // One rounding (down) and no overflow: a full-width product divided once.
             value += Math.mulDiv(
-                $.positions[account][asset], uint256(p.value) * (BPS - c.haircutBps), PRICE_SCALE * BPS
+                _position($, c, account, asset), uint256(p.value) * (BPS - c.haircutBps), PRICE_SCALE * BPS
             );
         }
     }
@@ -270,14 +285,40 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
         for (uint256 i; mask >> i != 0; ++i) {
             if ((mask >> i) & 1 == 0) continue;
             address asset = $.assetList[i];
-            uint32 maxAge = $.assets[asset].maxPriceAge;
+            AssetConfig memory c = $.assets[asset];
             // slither-disable-next-line calls-loop (the system's own price feed, one call per pledged asset)
             uint40 updatedAt = $.feed.price(asset).updatedAt;
-            // slither-disable-next-line timestamp (price age in seconds against a limit of minutes or more)
-            if (updatedAt == 0 || block.timestamp > uint256(updatedAt) + maxAge) {
-                revert VaultPriceStale(asset, updatedAt, maxAge);
+            Staleness staleness = _staleness(c, asset, updatedAt);
+            require(staleness != Staleness.Old, VaultPriceStale(asset, updatedAt, c.maxPriceAge));
+            // Not a `require`: its error's arguments would be evaluated, calling a token that may
+            // not split.
+            if (staleness == Staleness.BeforeSplit) {
+                // slither-disable-next-line calls-loop (the pledged asset's own token, on the way to a revert)
+                revert VaultPriceBeforeSplit(asset, updatedAt, IEntitlementToken(asset).lastSplitTime());
             }
         }
+    }
+
+    /// @dev Whether a price posted at `updatedAt` may value `asset`: not missing or older than the
+    /// asset's limit, and for an asset that splits, posted after its last split (a price from
+    /// before it is per old unit, while positions are already in the new units).
+    function _staleness(AssetConfig memory c, address asset, uint40 updatedAt) private view returns (Staleness) {
+        // slither-disable-next-line timestamp (price age in seconds against a limit of minutes or more)
+        if (updatedAt == 0 || block.timestamp > uint256(updatedAt) + c.maxPriceAge) return Staleness.Old;
+        // slither-disable-next-line calls-loop (the pledged asset's own token, one call per valuation)
+        if (c.splits && updatedAt <= IEntitlementToken(asset).lastSplitTime()) return Staleness.BeforeSplit;
+        return Staleness.Fresh;
+    }
+
+    /// @dev An account's units of `asset`: held in custody, or for an ERC-7246 asset its
+    /// encumbrance to this vault as the token reports it (after a split, in the new units).
+    function _position(VaultStorage storage $, AssetConfig memory c, address account, address asset)
+        private
+        view
+        returns (uint256)
+    {
+        // slither-disable-next-line calls-loop (the pledged asset's own token, one call per valuation)
+        return c.encumbered ? IERC7246(asset).encumbrances(account, address(this)) : $.positions[account][asset];
     }
 
     function _listed(VaultStorage storage $, address asset) private view returns (AssetConfig memory c) {

@@ -12,6 +12,10 @@ pragma solidity ^0.8.28;
 /// Plain ERC-20s are held in custody (transferred to the vault). Assets implementing ERC-7246
 /// (detected by ERC-165 at listing) are pledged in place: encumbered to the vault, they stay in
 /// the owner's balance, so record dates, votes and distributions still count them for the owner.
+/// Such a position is the owner's encumbrance to the vault as the token reports it, so it follows
+/// the token's splits (units encumbered to the vault without `deposit` count too, in the value
+/// once the account holds that asset). For an asset that splits (an entitlement token), a price
+/// posted at or before its last split is stale, like an old one: it is per old unit.
 interface ICollateralVault {
     /// @notice An eligible asset.
     struct AssetConfig {
@@ -21,6 +25,7 @@ interface ICollateralVault {
         bool listed;
         bool encumbered;
         bool restricted;
+        bool splits;
     }
 
     /// @notice A margin account.
@@ -57,6 +62,8 @@ interface ICollateralVault {
     error VaultDepositShortfall(address asset, uint256 amount, uint256 received);
     /// @notice A price is missing or older than the asset's limit.
     error VaultPriceStale(address asset, uint40 updatedAt, uint32 maxPriceAge);
+    /// @notice The asset split at `splitTime`, and its price was posted at or before it.
+    error VaultPriceBeforeSplit(address asset, uint40 updatedAt, uint40 splitTime);
     /// @notice The withdrawal would leave the value below the requirement.
     error VaultWithdrawalExceedsExcess(address account, uint256 valueAfter, uint256 requirement);
     /// @notice The account's value covers its requirement: no call or liquidation.
@@ -114,7 +121,8 @@ interface ICollateralVault {
         view
         returns (uint256 value, uint256 requirement, uint40 callDeadline, bool fresh);
 
-    /// @notice The units of `asset` an account has posted.
+    /// @notice The units of `asset` an account has posted (for an ERC-7246 asset, its encumbrance
+    /// to the vault, in the token's units of today).
     function position(address account, address asset) external view returns (uint256);
 
     /// @notice The configuration of a listed asset.

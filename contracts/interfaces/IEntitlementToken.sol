@@ -151,6 +151,11 @@ interface IEntitlementToken is IERC20Metadata, IERC1404, IERC7943Fungible, IERC7
     /// @notice Whether the token is paused.
     function paused() external view returns (bool);
 
+    /// @notice The time the last split (`IEntitlementTokenRecords.split`) took effect, zero before
+    /// any: amounts and prices taken before it are in the old units. Served by the token itself,
+    /// not the records extension: the collateral vault asks it with every valuation of a pledge.
+    function lastSplitTime() external view returns (uint40);
+
     /// @notice The rule settings.
     function ruleSettings() external view returns (RuleSettings memory);
 

@@ -419,6 +419,12 @@ contract EntitlementToken is IEntitlementToken, IERC20Errors, AuthorityManaged, 
     // ---------------------------------------------------------------- other views
 
     /// @inheritdoc IEntitlementToken
+    function lastSplitTime() external view returns (uint40) {
+        TokenStorage storage $ = _token();
+        return uint40($.splits[$.config.lastSplitRecord()] >> SPLIT_TIME);
+    }
+
+    /// @inheritdoc IEntitlementToken
     function paused() external view returns (bool) {
         return _token().config.paused();
     }

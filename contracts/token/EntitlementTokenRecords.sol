@@ -30,7 +30,6 @@ contract EntitlementTokenRecords is IEntitlementTokenRecords, AuthorityRoles, En
     using RecordHistory for mapping(uint256 => uint256);
 
     // The rest of the split word's layout (`EntitlementTokenStorage`): only this contract reads them.
-    uint256 private constant SPLIT_TIME = 88;
     uint256 private constant SPLIT_RESIDUE = 128;
 
     /// @param registry The identity registry (its proxy) of the deployment.

@@ -54,6 +54,7 @@ abstract contract EntitlementTokenStorage {
     // new storage slot per split, not two.
     uint256 internal constant SPLIT_NUMERATOR = 32;
     uint256 internal constant SPLIT_PREVIOUS = 64;
+    uint256 internal constant SPLIT_TIME = 88;
 
     // keccak256(abi.encode(uint256(keccak256("permledger.storage.EntitlementToken")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant TOKEN_STORAGE = 0xff83659b31b2eb88969b335397d06213b9b084e835cff3042a6f073c51bbf300;

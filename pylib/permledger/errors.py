@@ -739,6 +739,11 @@ VaultNoMarginCall = _error("VaultNoMarginCall", CollateralError, "No margin call
 VaultPriceStale = _error(
     "VaultPriceStale", CollateralError, "A price is missing or older than the asset's limit."
 )
+VaultPriceBeforeSplit = _error(
+    "VaultPriceBeforeSplit",
+    CollateralError,
+    "The asset split after its price was posted: the price is per old unit.",
+)
 VaultRecipientRejected = _error(
     "VaultRecipientRejected", CollateralError, "The recipient fails the asset's transfer rules."
 )

@@ -9,7 +9,10 @@ from permledger.binding import ContractBinding, encode
 from permledger.chain import Account
 from permledger.drivers import EntitlementToken, IdentityRegistry
 from permledger.drivers.base import artifact
+from permledger.drivers.collateral_vault import CollateralVault
 from permledger.drivers.erc20 import ERC20
+from permledger.drivers.price_feed import PriceFeed
+from permledger.ledger import Ledger
 from permledger.local_chain import LocalChain
 from permledger.types import investor_id
 
@@ -53,3 +56,15 @@ def record_id(
     record = token.schedule_record_date(chain.next_timestamp, sender=issuer)
     chain.advance_time(60)
     return record
+
+
+@pytest.fixture
+def vault(ledger: Ledger) -> CollateralVault:
+    """The system's collateral vault."""
+    return ledger.vault
+
+
+@pytest.fixture
+def feed(ledger: Ledger) -> PriceFeed:
+    """The price feed the vault values with."""
+    return ledger.price_feed

@@ -22,16 +22,6 @@ MAX_AGE = HOUR
 
 
 @pytest.fixture
-def vault(ledger: Ledger) -> CollateralVault:
-    return ledger.vault
-
-
-@pytest.fixture
-def feed(ledger: Ledger) -> PriceFeed:
-    return ledger.price_feed
-
-
-@pytest.fixture
 def bond(chain: LocalChain, issuer: Account) -> ERC20:
     """An ERC-7246 asset (pledged in place), 10^9 units, the issuer holding them all."""
     built = artifact("EncumberableERC20")

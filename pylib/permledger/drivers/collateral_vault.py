@@ -38,6 +38,7 @@ class AssetConfig:
     listed: bool
     encumbered: bool
     restricted: bool
+    splits: bool  # an entitlement token: prices from before its last split are stale
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,8 @@ class CollateralVault(Driver):
         """Take back excess collateral.
 
         Raises:
-            InvalidInput, VaultAmountInvalid, VaultPriceStale, VaultWithdrawalExceedsExcess.
+            InvalidInput, VaultAmountInvalid, VaultPriceStale, VaultPriceBeforeSplit,
+            VaultWithdrawalExceedsExcess.
         """
         return self._send_checked(
             "withdraw", address(asset, "asset"), checked_amount(amount), sender=sender
@@ -125,7 +127,7 @@ class CollateralVault(Driver):
         """Call margin on an account below its requirement; the cure deadline.
 
         Raises:
-            VaultMarginCallOpen, VaultPriceStale, VaultMarginSufficient,
+            VaultMarginCallOpen, VaultPriceStale, VaultPriceBeforeSplit, VaultMarginSufficient,
             AccessControlUnauthorizedAccount.
         """
         receipt = self._send_checked("marginCall", address(account, "account"), sender=sender)
@@ -135,7 +137,7 @@ class CollateralVault(Driver):
         """Close a margin call the account's value now covers.
 
         Raises:
-            VaultNoMarginCall, VaultPriceStale, VaultMarginSufficient.
+            VaultNoMarginCall, VaultPriceStale, VaultPriceBeforeSplit, VaultMarginSufficient.
         """
         return self._send_checked("cure", address(account, "account"), sender=sender)
 
@@ -152,7 +154,7 @@ class CollateralVault(Driver):
 
         Raises:
             InvalidInput, VaultNoMarginCall, VaultCureWindowOpen, VaultPriceStale,
-            VaultMarginSufficient, VaultAmountInvalid, VaultRecipientRejected,
+            VaultPriceBeforeSplit, VaultMarginSufficient, VaultAmountInvalid, VaultRecipientRejected,
             AccessControlUnauthorizedAccount.
         """
         return self._send_checked(
@@ -165,7 +167,8 @@ class CollateralVault(Driver):
         )
 
     def position(self, account: AddressLike, asset: AddressLike) -> int:
-        """Units of `asset` an account has posted."""
+        """Units of `asset` an account has posted (pledged in place: its encumbrance to the vault,
+        in the token's units of today)."""
         return int(self._call("position", address(account, "account"), address(asset, "asset")))
 
     def cure_window(self) -> int:

@@ -478,6 +478,10 @@ class EntitlementToken(EncumberableERC20):
         """The record date id of the last split (0 before any)."""
         return int(self._call("lastSplitRecord"))
 
+    def last_split_time(self) -> int:
+        """When the last split took effect (0 before any): prices from before it are per old unit."""
+        return int(self._call("lastSplitTime"))
+
     def split_ratio(self, record_id: int) -> tuple[int, int]:
         """The (numerator, denominator) of the split taken at a record date; (0, 0) if none."""
         numerator, denominator = self._call("splitRatio", record_id)
