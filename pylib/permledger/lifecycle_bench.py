@@ -3,12 +3,14 @@
 Each figure is a receipt's gasUsed, contracts behind their proxies, in the steady state the
 keys name: the claimer, voter and redeemer already hold cash and are not the first of their
 256-investor bitmap word; the vault already holds the deposited asset. Cash is a plain
-OpenZeppelin ERC-20 until the stablecoin lands.
+OpenZeppelin ERC-20 until the stablecoin lands. The `_pledged` keys pledge the entitlement token
+in place (encumbered to the vault) instead of cash in custody.
 """
 
 from __future__ import annotations
 
 from permledger.binding import encode
+from permledger.chain import Account
 from permledger.deployment.config import CURE_WINDOW
 from permledger.drivers.ballots import Support
 from permledger.drivers.base import artifact
@@ -143,4 +145,25 @@ def _per_holder_operations() -> dict[str, int]:
     gas["vault.liquidate"] = vault._send_checked(
         "liquidate", bob.address, cash.address, 100, carol.address
     ).gas_used
+    gas.update(_pledged_in_place(ledger, alice, carol))
+    return gas
+
+
+def _pledged_in_place(ledger: Ledger, first: Account, pledger: Account) -> dict[str, int]:
+    """Deposit and margin call with the entitlement token pledged in place: the vault reads the
+    pledge and the token's last split back from the token."""
+    vault, feed, token = ledger.vault, ledger.price_feed, ledger.token
+    vault.list_asset(token, haircut_bps=200, max_price_age=DAY)
+    feed.set_price(token, PRICE)
+    for holder in (first, pledger):
+        token.approve(vault.address, 10, sender=holder)
+    vault.deposit(token, 2, sender=first)
+    vault.deposit(token, 2, sender=pledger)
+    gas = {
+        "vault.deposit_pledged": vault._send_checked(
+            "deposit", token.address, 2, sender=pledger
+        ).gas_used
+    }
+    vault.set_requirement(pledger, 10)
+    gas["vault.margin_call_pledged"] = vault._send_checked("marginCall", pledger.address).gas_used
     return gas
