@@ -153,6 +153,21 @@ def test_reverse_split_closing_one_of_two_locks_keeps_the_other_covered(market: 
     _nothing_locked(market, market.dvp, market.seller)
 
 
+def test_reverse_split_a_new_lock_also_covers_the_older_short_one_from_the_allowance(
+    market: Market, locked: Trade
+) -> None:
+    market.shares.split(1, 2, sender=market.issuer)
+    newer = market.trade(security_amount=60)
+    market.dvp.propose(newer, lock=True, sender=market.seller)
+    # 50 encumbered before, 110 taken now: the books (160) are covered again.
+    assert _lock(market, market.dvp, market.seller) == (160, 160)
+    assert market.shares.transferable_balance(market.seller) == 340
+    market.dvp.cancel(locked, sender=market.seller)
+    assert _lock(market, market.dvp, market.seller) == (60, 60)
+    market.dvp.cancel(newer, sender=market.seller)
+    _nothing_locked(market, market.dvp, market.seller)
+
+
 def test_reverse_split_a_batch_with_a_short_lock_moves_nothing_and_the_lock_still_ends(
     market: Market, locked: Trade, venue: Account
 ) -> None:
