@@ -160,11 +160,16 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
         if (amount != 0) IERC7246(leg.token).release(leg.from, amount);
     }
 
-    /// @dev Removes `lockedClosing` from `owner`'s locked legs; returns what stays locked.
+    /// @dev Removes `lockedClosing` from `owner`'s locked legs; returns what stays locked. A locked
+    /// leg closes only on an encumbrance that covers the owner's locked legs: otherwise (after a
+    /// reverse split) the transfer would take the shortfall from the allowance, delivering more
+    /// than the deal's worth, so it reverts as the dry run's `ENCUMBRANCE_INSUFFICIENT` says.
     function _closeLocks(address token, address owner, uint256 lockedClosing) internal returns (uint256 keep) {
         LegsStorage storage $ = _legs();
         keep = $.locked[token][owner];
         if (lockedClosing != 0) {
+            (, uint256 held) = _encumbrance(token, owner);
+            require(held >= keep, SettlementLockShort(token, owner, held, keep));
             keep -= lockedClosing;
             $.locked[token][owner] = keep;
         }

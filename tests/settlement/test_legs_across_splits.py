@@ -86,12 +86,15 @@ def test_forward_split_a_pulled_leg_delivers_its_old_units(market: Market) -> No
 # DvP, reverse split
 
 
-def test_reverse_split_a_short_lock_is_refused_by_the_dry_run_and_nothing_moves(
+def test_reverse_split_a_short_lock_is_refused_by_the_dry_run_and_the_contract(
     market: Market, locked: Trade
 ) -> None:
+    """The leg's number is not converted: 100 units after a 1:2 split are 200 of the deal's. The
+    seller's allowance would cover the shortfall, so the contract refuses too, and nothing moves."""
     market.shares.split(1, 2, sender=market.issuer)
     assert _lock(market, market.dvp, market.seller) == (50, 100)
     market.dvp.affirm(locked, sender=market.buyer)
+    assert market.shares.allowance(market.seller, market.dvp.address) >= 50
     before = market.holdings()
     assert market.dvp.check_settlement(locked).security.code == (
         SettlementCode.ENCUMBRANCE_INSUFFICIENT
@@ -99,26 +102,17 @@ def test_reverse_split_a_short_lock_is_refused_by_the_dry_run_and_nothing_moves(
     with pytest.raises(errors.SettlementRejected) as rejected:
         market.dvp.settle(locked, sender=market.buyer)
     assert rejected.value.legs["security"].code == SettlementCode.ENCUMBRANCE_INSUFFICIENT
-    market.shares.approve(market.dvp.address, 0, sender=market.seller)
-    with pytest.raises(errors.ERC20InsufficientAllowance):
+    with pytest.raises(errors.SettlementLockShort) as short:
         market.dvp.settle(locked, sender=market.buyer, precheck=False)
+    assert short.value.arguments == {
+        "token": market.shares.address,
+        "owner": market.seller.address,
+        "encumbered": 50,
+        "locked": 100,
+    }
     assert market.holdings() == before
     assert _lock(market, market.dvp, market.seller) == (50, 100)
     assert market.dvp.trade_state(locked).status == TradeStatus.PROPOSED
-
-
-def test_reverse_split_a_short_lock_sent_without_the_dry_run_takes_the_rest_from_the_allowance(
-    market: Market, locked: Trade
-) -> None:
-    """The leg's number is not converted: 100 units after a 1:2 split are 200 of the deal's."""
-    market.shares.split(1, 2, sender=market.issuer)
-    market.dvp.affirm(locked, sender=market.buyer)
-    market.dvp.settle(locked, sender=market.buyer, precheck=False)
-    assert (market.shares.balance_of(market.seller), market.shares.balance_of(market.buyer)) == (
-        400,
-        100,
-    )
-    _nothing_locked(market, market.dvp, market.seller)
 
 
 @pytest.mark.parametrize("end", ["cancel", "expire"])
