@@ -51,6 +51,8 @@ interface IDvPEscrow is ISettlementLegs {
         bool cashLocked;
         uint40 deadline;
         address proposer;
+        // When it was proposed (zero if never).
+        uint40 struckAt;
     }
 
     /// @notice A dry run's verdict: the trade's own state (for `settle`) and each leg's code.
@@ -95,6 +97,9 @@ interface IDvPEscrow is ISettlementLegs {
 
     /// @notice `party` has not affirmed the trade.
     error SettlementNotAffirmed(bytes32 tradeId, address party);
+    /// @notice The security split at `splitTime`, at or after the trade was proposed: its amount is
+    /// in the old units.
+    error SettlementSplitSinceStrike(bytes32 tradeId, address security, uint40 splitTime);
     /// @notice The signature is not `signer`'s affirmation of this trade on this chain and escrow.
     error SettlementSignatureInvalid(bytes32 tradeId, address signer);
     /// @notice A batch needs at least one trade.
@@ -116,8 +121,10 @@ interface IDvPEscrow is ISettlementLegs {
 
     /// @notice Settles a matched trade: securities to the buyer, cash to the seller. Anyone may
     /// call it, since both parties have affirmed.
-    /// Requirements: the trade is proposed and affirmed by both parties, not past its deadline; each
-    /// leg passes its token's rules and the escrow can spend it (allowance or lock).
+    /// Requirements: the trade is proposed and affirmed by both parties, not past its deadline; its
+    /// security has not split since the trade was proposed (`SettlementSplitSinceStrike`: the
+    /// amount is in the old units; cancel and strike again); each leg passes its token's rules and
+    /// the escrow can spend it (allowance or lock).
     /// Emits `TradeSettled`.
     function settle(Trade calldata trade) external;
 

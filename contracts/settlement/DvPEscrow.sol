@@ -34,12 +34,13 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
     uint8 private constant CASH_LOCKED = 8;
     uint8 private constant BOTH_AFFIRMED = SELLER_AFFIRMED | BUYER_AFFIRMED;
 
-    /// @dev One slot per trade.
+    /// @dev One slot per trade. `struckAt`: when it was proposed.
     struct Record {
         TradeStatus status;
         uint8 flags;
         uint40 deadline;
         address proposer;
+        uint40 struckAt;
     }
 
     /// @dev A party's position in one token while a batch is netted.
@@ -85,7 +86,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
         _validateTerms(id, trade);
         EscrowStorage storage $ = _escrow();
         require($.trades[id].status == TradeStatus.None, SettlementExists(id));
-        $.trades[id] = Record(TradeStatus.Proposed, flags, trade.deadline, msg.sender);
+        $.trades[id] = Record(TradeStatus.Proposed, flags, trade.deadline, msg.sender, uint40(block.timestamp));
         emit TradeProposed(id, msg.sender, trade);
         if (lock) _lockLeg(id, trade, flags);
     }
@@ -107,6 +108,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
         bytes32 id = _tradeId(trade);
         Record memory r = _escrow().trades[id];
         _requireSettleable(id, trade, r);
+        _requireNoSplitSince(id, trade.securityToken, r.struckAt);
         _settle(id, trade, r);
     }
 
@@ -119,13 +121,14 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
         Record memory r = _escrow().trades[id];
         if (r.status == TradeStatus.None) {
             _validateTerms(id, trade);
-            (r.deadline, r.proposer) = (trade.deadline, msg.sender);
+            (r.deadline, r.proposer, r.struckAt) = (trade.deadline, msg.sender, uint40(block.timestamp));
             emit TradeProposed(id, msg.sender, trade);
             // A party proposing affirms (see `TradeProposed`), so its consent is given.
             if (msg.sender == trade.seller) r.flags = SELLER_AFFIRMED;
             else if (msg.sender == trade.buyer) r.flags = BUYER_AFFIRMED;
         } else {
             _requireOpen(id, r);
+            _requireNoSplitSince(id, trade.securityToken, r.struckAt);
         }
         r.flags = _consent(id, r.flags, trade.seller, SELLER_AFFIRMED, sellerSignature);
         r.flags = _consent(id, r.flags, trade.buyer, BUYER_AFFIRMED, buyerSignature);
@@ -149,6 +152,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
             bytes32 id = _tradeId(trade);
             Record memory r = $.trades[id];
             _requireSettleable(id, trade, r);
+            _requireNoSplitSince(id, trade.securityToken, r.struckAt);
             $.trades[id].status = TradeStatus.Settled;
             emit TradeSettled(id, batchId);
             count = _book(positions, count, trade, r.flags);
@@ -180,7 +184,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
         require(party || msg.sender == r.proposer, SettlementNotParty(id, msg.sender));
         if (r.status == TradeStatus.None) r.deadline = trade.deadline;
         else require(r.status == TradeStatus.Proposed, SettlementWrongStatus(id, uint8(r.status)));
-        _escrow().trades[id] = Record(TradeStatus.Cancelled, r.flags, r.deadline, r.proposer);
+        _escrow().trades[id] = Record(TradeStatus.Cancelled, r.flags, r.deadline, r.proposer, r.struckAt);
         emit TradeCancelled(id, msg.sender);
         _releaseTrade(id, trade, r.flags);
     }
@@ -220,7 +224,8 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
             securityLocked: r.flags & SECURITY_LOCKED != 0,
             cashLocked: r.flags & CASH_LOCKED != 0,
             deadline: r.deadline,
-            proposer: r.proposer
+            proposer: r.proposer,
+            struckAt: r.struckAt
         });
     }
 
@@ -228,7 +233,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
     function checkSettlement(Trade calldata trade) external view returns (SettlementCheck memory check) {
         bytes32 id = _tradeId(trade);
         Record memory r = _escrow().trades[id];
-        check.trade = _tradeCode(r);
+        check.trade = _tradeCode(r, trade);
         uint256 securityLocked = r.flags & SECURITY_LOCKED != 0 ? trade.securityAmount : 0;
         uint256 cashLocked = r.flags & CASH_LOCKED != 0 ? trade.cashAmount : 0;
         check.securityLeg =
@@ -247,7 +252,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
         uint256 count = 0;
         for (uint256 i; i < trades.length; ++i) {
             Record memory r = $.trades[_tradeId(trades[i])];
-            uint8 code = _tradeCode(r);
+            uint8 code = _tradeCode(r, trades[i]);
             if (code != SettlementCode.SUCCESS && tradeCode == SettlementCode.SUCCESS) {
                 (tradeCode, tradeIndex) = (code, i);
             }
@@ -271,7 +276,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
     // ---------------------------------------------------------------- internals
 
     function _settle(bytes32 id, Trade calldata trade, Record memory r) private {
-        _escrow().trades[id] = Record(TradeStatus.Settled, r.flags, r.deadline, r.proposer);
+        _escrow().trades[id] = Record(TradeStatus.Settled, r.flags, r.deadline, r.proposer, r.struckAt);
         emit TradeSettled(id, bytes32(0));
         uint256 securityLocked = r.flags & SECURITY_LOCKED != 0 ? trade.securityAmount : 0;
         uint256 cashLocked = r.flags & CASH_LOCKED != 0 ? trade.cashAmount : 0;
@@ -393,7 +398,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
     }
 
     /// @dev The state code of a trade for `settle`.
-    function _tradeCode(Record memory r) private view returns (uint8) {
+    function _tradeCode(Record memory r, Trade calldata trade) private view returns (uint8) {
         if (r.status == TradeStatus.None) return SettlementCode.UNKNOWN;
         if (r.status == TradeStatus.Settled) return SettlementCode.SETTLED;
         if (r.status == TradeStatus.Cancelled) return SettlementCode.CANCELLED;
@@ -401,7 +406,15 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
         if (r.status == TradeStatus.Expired || block.timestamp > r.deadline) return SettlementCode.EXPIRED;
         if (r.flags & SELLER_AFFIRMED == 0) return SettlementCode.SELLER_NOT_AFFIRMED;
         if (r.flags & BUYER_AFFIRMED == 0) return SettlementCode.BUYER_NOT_AFFIRMED;
+        if (_splitSince(trade.securityToken, r.struckAt) != 0) return SettlementCode.SPLIT_SINCE_STRIKE;
         return SettlementCode.SUCCESS;
+    }
+
+    /// @dev Reverts when the security split at or after the trade was struck: its amount is in
+    /// the old units, and settling it would deliver a different holding than the one agreed.
+    function _requireNoSplitSince(bytes32 id, address security, uint40 struckAt) private view {
+        uint40 splitTime = _splitSince(security, struckAt);
+        require(splitTime == 0, SettlementSplitSinceStrike(id, security, splitTime));
     }
 
     /// @dev Reverts unless the trade is proposed and within its deadline.

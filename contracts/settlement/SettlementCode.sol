@@ -26,6 +26,7 @@ library SettlementCode {
     uint8 internal constant BUYER_NOT_AFFIRMED = 53;
     uint8 internal constant WRONG_STATUS = 54;
     uint8 internal constant NOT_DUE = 55;
+    uint8 internal constant SPLIT_SINCE_STRIKE = 56;
 
     /// @notice The message of `code`: ERC-1404 codes get `RestrictionCode`'s message.
     function message(uint8 code) internal pure returns (string memory) {
@@ -44,6 +45,7 @@ library SettlementCode {
         if (code == BUYER_NOT_AFFIRMED) return "The buyer (or repo lender) has not affirmed";
         if (code == WRONG_STATUS) return "Not in the status this step needs";
         if (code == NOT_DUE) return "Not due yet";
+        if (code == SPLIT_SINCE_STRIKE) return "The security split after the trade was struck: strike it again";
         return "Unknown settlement code";
     }
 }

@@ -11,6 +11,7 @@ import {AuthorityManaged} from "../access/AuthorityManaged.sol";
 import {RestrictionCode} from "../compliance/RestrictionCode.sol";
 import {IERC1404} from "../interfaces/IERC1404.sol";
 import {IERC7246} from "../interfaces/IERC7246.sol";
+import {IEntitlementToken} from "../interfaces/IEntitlementToken.sol";
 import {ISettlementLegs} from "../interfaces/ISettlementLegs.sol";
 import {SettlementCode} from "./SettlementCode.sol";
 
@@ -261,6 +262,14 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
         require(security != cash, SettlementSameToken(id, cash));
         require(security.code.length != 0, SettlementTokenInvalid(id, security));
         require(cash.code.length != 0, SettlementTokenInvalid(id, cash));
+    }
+
+    /// @dev The time of `token`'s last split when it is at or after `since`, else zero (also for a
+    /// token that does not split, or does not answer).
+    function _splitSince(address token, uint40 since) internal view returns (uint40) {
+        (bool ok, uint256 time) = _staticUint(token, abi.encodeCall(IEntitlementToken.lastSplitTime, ()));
+        // slither-disable-next-line timestamp (compares a recorded time with the token's, not with now)
+        return ok && time >= since && time <= type(uint40).max ? uint40(time) : 0;
     }
 
     /// @dev A view call that returns one word; `ok` is false when it reverts or returns less.

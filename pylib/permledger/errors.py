@@ -569,6 +569,11 @@ SettlementLockShort = _error(
     SettlementError,
     "The owner's encumbrance is below its locked legs (a reverse split): the leg cannot settle.",
 )
+SettlementSplitSinceStrike = _error(
+    "SettlementSplitSinceStrike",
+    SettlementError,
+    "The security split after the trade was proposed: its amount is in the old units.",
+)
 SettlementNotAffirmed = _error(
     "SettlementNotAffirmed", SettlementError, "A party has not affirmed the trade."
 )

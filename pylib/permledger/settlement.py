@@ -41,6 +41,7 @@ class SettlementCode(enum.IntEnum):
     BUYER_NOT_AFFIRMED = 53
     WRONG_STATUS = 54
     NOT_DUE = 55
+    SPLIT_SINCE_STRIKE = 56
 
 
 def code_name(code: int) -> str:

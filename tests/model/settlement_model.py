@@ -91,6 +91,7 @@ class TradeRecord:
     cash_locked: bool
     deadline: int
     proposer: str
+    struck_at: int = 0  # when it was proposed (0: never)
 
 
 @dataclass
@@ -183,6 +184,7 @@ class SettlementModel:
             return ("SettlementExists", trade.id)
         if lock and (error := self._lock_leg(trade, sender == trade.seller)):
             return error
+        record.struck_at = now
         self.trades[trade.id] = record
         return None
 
@@ -291,6 +293,7 @@ class SettlementModel:
                 False,
                 trade.deadline,
                 sender,
+                now,
             )
         for party, signed, given in (
             (trade.seller, seller_signed, record.seller_affirmed),

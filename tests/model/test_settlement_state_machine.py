@@ -899,9 +899,10 @@ class SettlementMachine(RuleBasedStateMachine):
                     record.cash_locked,
                     record.deadline,
                     record.proposer,
+                    record.struck_at,
                 )
                 if record
-                else (TradeStatus.NONE, False, False, False, False, 0, NOBODY)
+                else (TradeStatus.NONE, False, False, False, False, 0, NOBODY, 0)
             )
         for distribution_id, d in self.model.distributions.items():
             views["distribution", distribution_id] = (d.funded, d.disbursed, 0)

@@ -1,8 +1,9 @@
 """DvP and repo legs left open across a stock split of the entitlement token. Legs keep the
-numbers of units they were struck in while the token converts every balance and encumbrance: a
-forward split leaves a surplus encumbrance the owner takes back with `releaseExcess`; a reverse
-split leaves a lock short of its books, which cannot settle without the allowance and must still
-release everything when the deal is cancelled, expires or defaults."""
+numbers of units they were struck in while the token converts every balance and encumbrance. A
+DvP trade proposed before its security split does not settle (strike it again); a repo's legs
+settle in their old numbers: a forward split leaves a surplus encumbrance the owner takes back
+with `releaseExcess`, a reverse split leaves a lock short of its books, which does not settle and
+must still release everything when the deal is cancelled, expires or defaults."""
 
 from __future__ import annotations
 
@@ -38,81 +39,58 @@ def locked(market: Market) -> Trade:
     return trade
 
 
-# DvP, forward split
+# DvP
 
 
-def test_forward_split_a_locked_leg_delivers_its_old_units_and_the_surplus_is_released(
-    market: Market, locked: Trade
+def _refused_after_split(market: Market, trade: Trade) -> None:
+    """The trade cannot settle, by the dry run or by the contract, and nothing moves."""
+    before = market.holdings()
+    assert market.dvp.check_settlement(trade).trade.code == SettlementCode.SPLIT_SINCE_STRIKE
+    with pytest.raises(errors.SettlementRejected):
+        market.dvp.settle(trade, sender=market.buyer)
+    with pytest.raises(errors.SettlementSplitSinceStrike) as raised:
+        market.dvp.settle(trade, sender=market.buyer, precheck=False)
+    assert raised.value.arguments == {
+        "tradeId": trade.id,
+        "security": market.shares.address,
+        "splitTime": market.shares.last_split_time(),
+    }
+    assert market.holdings() == before
+    assert market.dvp.trade_state(trade).status == TradeStatus.PROPOSED
+
+
+@pytest.mark.parametrize(("numerator", "denominator"), [(2, 1), (1, 2)])
+@pytest.mark.parametrize("lock", [True, False])
+def test_a_trade_proposed_before_its_security_split_does_not_settle(
+    market: Market, numerator: int, denominator: int, lock: bool
 ) -> None:
-    market.shares.split(2, 1, sender=market.issuer)
-    assert _lock(market, market.dvp, market.seller) == (200, 100)
-    market.dvp.affirm(locked, sender=market.buyer)
-    market.dvp.settle(locked, sender=market.buyer)
-    assert market.shares.balance_of(market.buyer) == 100
-    assert market.shares.balance_of(market.seller) == 1_900
-    assert market.cash.balance_of(market.seller) == 5_000 * USD
-    assert _lock(market, market.dvp, market.seller) == (100, 0)
-    receipt = market.dvp.release_excess(market.shares.address, sender=market.seller)
-    assert market.dvp.binding.events("ExcessReleased", receipt) == [
-        {"owner": market.seller.address, "token": market.shares.address, "amount": 100}
-    ]
+    """100 shares agreed before a 2:1 split are 200 today: delivering 100 would halve the deal."""
+    trade = market.trade()
+    market.dvp.propose(trade, lock=lock, sender=market.seller)
+    market.dvp.affirm(trade, sender=market.buyer)
+    market.shares.split(numerator, denominator, sender=market.issuer)
+    assert market.dvp.trade_state(trade).struck_at < market.shares.last_split_time()
+    _refused_after_split(market, trade)
+    market.dvp.cancel(trade, sender=market.seller)
+    market.dvp.release_excess(market.shares.address, sender=market.seller)
     _nothing_locked(market, market.dvp, market.seller)
+    again = market.trade(security_amount=100 * numerator // denominator)
+    market.dvp.propose(again, lock=lock, sender=market.seller)
+    market.dvp.affirm(again, sender=market.buyer)
+    market.dvp.settle(again, sender=market.buyer)
+    assert market.shares.balance_of(market.buyer) == 100 * numerator // denominator
 
 
 def test_forward_split_surplus_is_released_while_the_leg_stays_locked(
     market: Market, locked: Trade
 ) -> None:
     market.shares.split(2, 1, sender=market.issuer)
+    assert _lock(market, market.dvp, market.seller) == (200, 100)
     market.dvp.release_excess(market.shares.address, sender=market.seller)
     assert _lock(market, market.dvp, market.seller) == (100, 100)
     assert market.shares.transferable_balance(market.seller) == 1_900
     market.dvp.cancel(locked, sender=market.seller)
     _nothing_locked(market, market.dvp, market.seller)
-
-
-def test_forward_split_a_pulled_leg_delivers_its_old_units(market: Market) -> None:
-    trade = market.trade()
-    market.dvp.propose(trade, sender=market.seller)
-    market.shares.split(2, 1, sender=market.issuer)
-    market.dvp.affirm(trade, sender=market.buyer)
-    market.dvp.settle(trade, sender=market.buyer)
-    assert (market.shares.balance_of(market.seller), market.shares.balance_of(market.buyer)) == (
-        1_900,
-        100,
-    )
-    _nothing_locked(market, market.dvp, market.seller)
-
-
-# DvP, reverse split
-
-
-def test_reverse_split_a_short_lock_is_refused_by_the_dry_run_and_the_contract(
-    market: Market, locked: Trade
-) -> None:
-    """The leg's number is not converted: 100 units after a 1:2 split are 200 of the deal's. The
-    seller's allowance would cover the shortfall, so the contract refuses too, and nothing moves."""
-    market.shares.split(1, 2, sender=market.issuer)
-    assert _lock(market, market.dvp, market.seller) == (50, 100)
-    market.dvp.affirm(locked, sender=market.buyer)
-    assert market.shares.allowance(market.seller, market.dvp.address) >= 50
-    before = market.holdings()
-    assert market.dvp.check_settlement(locked).security.code == (
-        SettlementCode.ENCUMBRANCE_INSUFFICIENT
-    )
-    with pytest.raises(errors.SettlementRejected) as rejected:
-        market.dvp.settle(locked, sender=market.buyer)
-    assert rejected.value.legs["security"].code == SettlementCode.ENCUMBRANCE_INSUFFICIENT
-    with pytest.raises(errors.SettlementLockShort) as short:
-        market.dvp.settle(locked, sender=market.buyer, precheck=False)
-    assert short.value.arguments == {
-        "token": market.shares.address,
-        "owner": market.seller.address,
-        "encumbered": 50,
-        "locked": 100,
-    }
-    assert market.holdings() == before
-    assert _lock(market, market.dvp, market.seller) == (50, 100)
-    assert market.dvp.trade_state(locked).status == TradeStatus.PROPOSED
 
 
 @pytest.mark.parametrize("end", ["cancel", "expire"])
@@ -262,3 +240,27 @@ def test_forward_split_the_return_leg_delivers_its_old_units_and_the_surplus_is_
     assert _lock(m, m.repo, m.buyer) == (100, 0)
     m.repo.release_excess(m.shares.address, sender=m.buyer)
     _nothing_locked(m, m.repo, m.buyer)
+
+
+def test_reverse_split_a_short_return_lock_does_not_settle_from_other_units(
+    repo_market: Market,
+) -> None:
+    """The lender holds other shares and an allowance that would cover the shortfall; the lock
+    is still short of its books, so the return is refused (it would deliver twice the holding)."""
+    m = repo_market
+    terms = _open_with_return_lock(m)
+    m.shares.split(1, 2, sender=m.issuer)
+    m.shares.mint(m.buyer, 100, sender=m.issuer)
+    m.shares.approve(m.repo.address, 100, sender=m.buyer)
+    m.chain.set_time(terms.maturity)
+    assert m.repo.check_closing(terms).security.code == SettlementCode.ENCUMBRANCE_INSUFFICIENT
+    before = m.holdings()
+    with pytest.raises(errors.SettlementLockShort) as raised:
+        m.repo.close(terms, sender=m.seller, precheck=False)
+    assert raised.value.arguments == {
+        "token": m.shares.address,
+        "owner": m.buyer.address,
+        "encumbered": 50,
+        "locked": 100,
+    }
+    assert m.holdings() == before

@@ -52,6 +52,7 @@ class TradeState:
     cash_locked: bool
     deadline: int
     proposer: ChecksumAddress
+    struck_at: int  # when it was proposed; a split of the security since then blocks settlement
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +136,8 @@ class DvPEscrow(SettlementLegsDriver):
     def trade_state(self, trade: Trade | bytes) -> TradeState:
         """What the escrow records about a trade (status NONE if unknown)."""
         trade_id = trade.id if isinstance(trade, Trade) else trade
-        status, seller, buyer, security_locked, cash_locked, deadline, proposer = self._call(
-            "tradeState", trade_id
+        status, seller, buyer, security_locked, cash_locked, deadline, proposer, struck_at = (
+            self._call("tradeState", trade_id)
         )
         return TradeState(
             status=TradeStatus(status),
@@ -146,6 +147,7 @@ class DvPEscrow(SettlementLegsDriver):
             cash_locked=cash_locked,
             deadline=deadline,
             proposer=address(proposer),
+            struck_at=struck_at,
         )
 
     # Proposing and affirming
@@ -215,8 +217,9 @@ class DvPEscrow(SettlementLegsDriver):
         Raises:
             SettlementRejected: the trade's state or a leg fails the dry run (each leg's reason).
             With `precheck=False`, the contract's error: SettlementUnknown, SettlementWrongStatus,
-            SettlementDeadlinePassed, SettlementNotAffirmed, SettlementLockShort (a locked leg
-            after a reverse split), or the failing token's own error.
+            SettlementDeadlinePassed, SettlementNotAffirmed, SettlementSplitSinceStrike,
+            SettlementLockShort (a locked leg after a reverse split), or the failing token's own
+            error.
         """
         terms = self._terms(trade)
         if precheck:
