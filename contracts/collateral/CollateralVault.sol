@@ -76,9 +76,10 @@ contract CollateralVault is ICollateralVault, AuthorityManaged, ReentrancyGuardT
             c.listed = true;
             c.encumbered = ERC165Checker.supportsInterface(asset, type(IERC7246).interfaceId);
             c.restricted = ERC165Checker.supportsInterface(asset, type(IERC7943Fungible).interfaceId);
-            c.splits = ERC165Checker.supportsInterface(asset, type(IEntitlementToken).interfaceId);
             $.assetList.push(asset);
         }
+        // Probed again on every listing, so a vault upgraded from before splits learns it too.
+        c.splits = ERC165Checker.supportsInterface(asset, type(IEntitlementToken).interfaceId);
         (c.haircutBps, c.maxPriceAge) = (haircutBps, maxPriceAge);
         emit AssetListed(asset, haircutBps, maxPriceAge, c.encumbered);
     }
