@@ -12,7 +12,12 @@ from tests.lifecycle.conftest import BlockingCash
 
 from permledger.chain import Account
 from permledger.drivers import EntitlementToken
-from permledger.drivers.redemptions import NAV_SCALE, Redemptions, RequestStatus
+from permledger.drivers.redemptions import (
+    NAV_SCALE,
+    SETTLEMENT_WINDOW,
+    Redemptions,
+    RequestStatus,
+)
 from permledger.local_chain import LocalChain
 
 NAV = 1_000_000 * NAV_SCALE  # 1.000000 cash (6 decimals) per share before any split
@@ -58,3 +63,133 @@ def test_a_forward_split_redeems_the_whole_requested_holding(
     assert token.balance_of(bob) == 600 - 240
     assert token.encumbrances(bob, redemptions.address) == 0
     assert redemptions.pending_units(token, bob) == 0
+
+
+def test_several_splits_convert_by_their_product_and_never_beyond_the_encumbrance(
+    redemptions: Redemptions,
+    token: EntitlementToken,
+    cash: BlockingCash,
+    chain: LocalChain,
+    issuer: Account,
+    fund: int,
+) -> None:
+    a = chain.accounts
+    bob_rid = redemptions.request_redemption(token, 100, sender=a["bob"])
+    carol_rid = redemptions.request_redemption(token, 1, sender=a["carol"])
+    split = token.split(3, 2, sender=issuer)
+    token.split(2, 1, sender=issuer)
+    assert redemptions.request(bob_rid).split_record == 0
+    assert token.split_factor_since(split) == (6, 2)
+    # 100 old units are 300 new ones; the token's entry is 300 too (150, then 300).
+    assert redemptions.redeemable_units(bob_rid) == 300
+    # 1 old unit is 3 new ones by the product, but the token rounded split by split (1, then 2).
+    assert token.encumbrances(a["carol"], redemptions.address) == 2
+    assert redemptions.redeemable_units(carol_rid) == 2
+    chain.set_time(fund)
+    redemptions.publish_nav(token, NAV // 3, fund)
+    bob_done, carol_done = redemptions.settle([bob_rid, carol_rid])
+    assert (bob_done.units, bob_done.cash_paid) == (300, 99_999_999)
+    assert (carol_done.units, carol_done.cash_paid) == (2, 666_666)
+    assert (token.balance_of(a["bob"]), token.balance_of(a["carol"])) == (600, 298)
+    for name in ("bob", "carol"):
+        assert token.encumbrances(a[name], redemptions.address) == 0
+        assert redemptions.pending_units(token, a[name]) == 0
+
+
+def test_two_requests_of_odd_units_across_a_reverse_split_leave_nothing_locked(
+    redemptions: Redemptions,
+    token: EntitlementToken,
+    cash: BlockingCash,
+    chain: LocalChain,
+    issuer: Account,
+    fund: int,
+) -> None:
+    bob = chain.accounts["bob"]
+    first = redemptions.request_redemption(token, 75, sender=bob)
+    second = redemptions.request_redemption(token, 75, sender=bob)
+    token.split(1, 2, sender=issuer)
+    assert token.encumbrances(bob, redemptions.address) == 75
+    assert redemptions.pending_units(token, bob) == 75  # 150 old units, rounded up
+    assert [redemptions.redeemable_units(r) for r in (first, second)] == [37, 37]
+    chain.set_time(fund)
+    redemptions.publish_nav(token, 2 * NAV, fund)
+    (done,) = redemptions.settle([first])
+    assert done.units == 37
+    assert (
+        redemptions.pending_units(token, bob),
+        token.encumbrances(bob, redemptions.address),
+    ) == (
+        38,
+        38,
+    )
+    receipt_units = redemptions.settle([second])
+    assert [d.units for d in receipt_units] == [37]
+    # The last request releases the unit the per-request roundings left.
+    assert redemptions.pending_units(token, bob) == 0
+    assert token.encumbrances(bob, redemptions.address) == 0
+    assert token.encumbered_balance_of(bob) == 0
+    assert token.balance_of(bob) == 150 - 74
+    assert cash.balance_of(bob) == 74 * 2_000_000
+
+
+def test_cancel_after_a_split_releases_the_converted_units_before_the_cutoff_and_after_the_window(
+    redemptions: Redemptions,
+    token: EntitlementToken,
+    chain: LocalChain,
+    issuer: Account,
+    fund: int,
+) -> None:
+    bob = chain.accounts["bob"]
+    early = redemptions.request_redemption(token, 101, sender=bob)
+    late = redemptions.request_redemption(token, 100, sender=bob)
+    token.split(1, 3, sender=issuer)
+    # 201 old units encumbered are 67 new ones; the requests are 33 and 33 (rounded down).
+    assert redemptions.cancel_redemption(early, sender=bob) == 33
+    assert token.encumbrances(bob, redemptions.address) == 34
+    assert redemptions.pending_units(token, bob) == 34
+    token.split(2, 1, sender=issuer)
+    chain.set_time(fund + SETTLEMENT_WINDOW)
+    assert redemptions.redeemable_units(late) == 66
+    assert redemptions.cancel_redemption(late, sender=bob) == 66
+    assert token.encumbrances(bob, redemptions.address) == 0
+    assert redemptions.pending_units(token, bob) == 0
+    assert token.transferable_balance(bob) == token.balance_of(bob) == 200
+    assert redemptions.redeemable_units(late) == 0
+
+
+def test_a_nav_published_before_a_split_is_converted_to_the_new_units(
+    redemptions: Redemptions,
+    token: EntitlementToken,
+    cash: BlockingCash,
+    chain: LocalChain,
+    issuer: Account,
+    fund: int,
+) -> None:
+    bob = chain.accounts["bob"]
+    rid = redemptions.request_redemption(token, 120, sender=bob)
+    chain.set_time(fund)
+    redemptions.publish_nav(token, NAV, fund)  # per old unit
+    token.split(4, 1, sender=issuer)
+    assert redemptions.nav(token).split_record == 0
+    (done,) = redemptions.settle([rid])
+    assert (done.units, done.nav_per_unit, done.cash_paid) == (480, NAV // 4, 120 * 1_000_000)
+    assert cash.balance_of(bob) == 120 * 1_000_000
+    assert token.encumbrances(bob, redemptions.address) == 0
+
+
+def test_units_a_holder_encumbered_beyond_its_requests_are_released_on_demand(
+    redemptions: Redemptions,
+    token: EntitlementToken,
+    chain: LocalChain,
+    issuer: Account,
+    fund: int,
+) -> None:
+    bob = chain.accounts["bob"]
+    redemptions.request_redemption(token, 100, sender=bob)
+    token.encumber(redemptions.address, 51, sender=bob)
+    token.split(1, 2, sender=issuer)
+    # 151 old units encumbered are 75 new ones; the request holds 50.
+    assert redemptions.release_excess(token, sender=bob) == 25
+    assert token.encumbrances(bob, redemptions.address) == 50
+    assert redemptions.release_excess(token, sender=bob) == 0
+    assert redemptions.pending_units(token, bob) == 50
