@@ -7,8 +7,9 @@ stays encumbered to the contract once a wallet's requests are settled or cancell
 
 from __future__ import annotations
 
-import pytest
-from tests.lifecycle.conftest import BlockingCash
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.lifecycle.conftest import HOLDINGS, BlockingCash
 
 from permledger.chain import Account
 from permledger.drivers import EntitlementToken
@@ -17,6 +18,7 @@ from permledger.drivers.redemptions import (
     SETTLEMENT_WINDOW,
     Redemptions,
     RequestStatus,
+    redemption_value,
 )
 from permledger.local_chain import LocalChain
 
@@ -193,3 +195,83 @@ def test_units_a_holder_encumbered_beyond_its_requests_are_released_on_demand(
     assert token.encumbrances(bob, redemptions.address) == 50
     assert redemptions.release_excess(token, sender=bob) == 0
     assert redemptions.pending_units(token, bob) == 50
+
+
+ratios = st.tuples(st.integers(1, 9), st.integers(1, 9)).filter(lambda r: r[0] != r[1])
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    requests=st.lists(
+        st.tuples(st.sampled_from(sorted(HOLDINGS)), st.integers(1, 400), st.booleans()),
+        min_size=1,
+        max_size=6,
+    ),
+    splits_before=st.lists(ratios, max_size=2),
+    splits_after=st.lists(ratios, max_size=2),
+)
+def test_nothing_stays_encumbered_once_every_request_is_settled_or_cancelled(
+    redemptions: Redemptions,
+    token: EntitlementToken,
+    cash: BlockingCash,
+    chain: LocalChain,
+    issuer: Account,
+    fund: int,
+    requests: list[tuple[str, int, bool]],
+    splits_before: list[tuple[int, int]],
+    splits_after: list[tuple[int, int]],
+) -> None:
+    """Requests (some cancelled before the cut-off) interleaved with splits, more splits after
+    the NAV: each closed request moves at most its converted units, and nothing stays locked."""
+    a = chain.accounts
+    with chain.isolate():
+        made: list[tuple[int, str, bool]] = []
+        for k, (name, units, cancel) in enumerate(requests):
+            if k < len(splits_before):
+                token.split(*splits_before[k], sender=issuer)
+            wanted = min(units, token.transferable_balance(a[name]))
+            if wanted:
+                made.append(
+                    (redemptions.request_redemption(token, wanted, sender=a[name]), name, cancel)
+                )
+        for rid, name, cancel in made:
+            if cancel:
+                expected = redemptions.redeemable_units(rid)
+                assert redemptions.cancel_redemption(rid, sender=a[name]) == expected
+        chain.set_time(fund)
+        redemptions.publish_nav(token, NAV, fund)
+        for ratio in splits_after:
+            token.split(*ratio, sender=issuer)
+        open_ids = [rid for rid, _, cancel in made if not cancel]
+        expected = [redemptions.redeemable_units(rid) for rid in open_ids]
+        ceilings = [
+            _converted(redemptions.request(rid).units, token, redemptions.request(rid).split_record)
+            for rid in open_ids
+        ]
+        supply = token.total_supply()
+        done = redemptions.settle(open_ids) if open_ids else []
+        assert [d.units for d in done] == expected
+        assert all(units <= ceiling for units, ceiling in zip(expected, ceilings, strict=True))
+        assert token.total_supply() == supply - sum(expected)
+        nav_now = NAV
+        if splits_after:
+            numerator, denominator = token.split_factor_since(
+                token.last_split_record() - len(splits_after) + 1
+            )
+            nav_now = NAV * denominator // numerator
+        assert all(d.nav_per_unit == nav_now for d in done)
+        assert [d.cash_paid for d in done] == [redemption_value(d.units, nav_now) for d in done]
+        for name in HOLDINGS:
+            assert token.encumbrances(a[name], redemptions.address) == 0
+            assert token.encumbered_balance_of(a[name]) == 0
+            assert redemptions.pending_units(token, a[name]) == 0
+
+
+def _converted(units: int, token: EntitlementToken, split_record: int) -> int:
+    """`units` after split `split_record` in today's units, rounded down (the oracle)."""
+    if split_record == token.last_split_record():
+        return units
+    numerator, denominator = token.split_factor_since(split_record + 1)
+    return units * numerator // denominator
