@@ -131,6 +131,7 @@ contract Redemptions is IRedemptions, AuthorityManaged, ReentrancyGuardTransient
         );
         r.status = RequestStatus.Cancelled;
         uint256 units = _close($, r, IEntitlementTokenRecords(r.token).lastSplitRecord());
+        // slither-disable-next-line reentrancy-events (the fund's own token; a release is bookkeeping only)
         emit RedemptionCancelled(requestId, units);
     }
 
