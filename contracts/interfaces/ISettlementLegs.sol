@@ -11,11 +11,19 @@ pragma solidity ^0.8.28;
 /// `release` when the deal is cancelled or expires.
 /// Invariant: for every token and owner, the units the owner has encumbered to the contract are at
 /// least `lockedBalance(token, owner)`, the sum of the owner's open locked legs, and exactly that
-/// unless the owner encumbered more by itself (see `releaseExcess`).
+/// unless the owner encumbered more by itself (see `releaseExcess`). The exception is a token
+/// that converts encumbrances by itself, as a stock split does, while legs keep the numbers of
+/// units they were struck in: after a forward split the owner can take the surplus back with
+/// `releaseExcess`; after a reverse split the encumbrance can fall below the legs, and then none
+/// of the owner's locked legs in that token settles (`SettlementLockShort`; the dry run answers
+/// `ENCUMBRANCE_INSUFFICIENT`), while a leg that ends without settling releases only units beyond
+/// the owner's other open locked legs, so that once the last one ends nothing stays encumbered.
 interface ISettlementLegs {
     /// @notice `amount` of `owner`'s `token` is locked for deal `id` until it settles or ends.
     event LegLocked(bytes32 indexed id, address indexed owner, address indexed token, uint256 amount);
-    /// @notice The lock of `amount` of `owner`'s `token` for deal `id` was released to its owner.
+    /// @notice The lock of `amount` of `owner`'s `token` for deal `id` was released to its owner
+    /// (`amount` in the deal's units: after a reverse split the token may release fewer, see the
+    /// invariant above).
     event LegReleased(bytes32 indexed id, address indexed owner, address indexed token, uint256 amount);
     /// @notice `amount` of `owner`'s `token` encumbered to the contract beyond its locked legs was
     /// released.
@@ -49,6 +57,10 @@ interface ISettlementLegs {
     error SettlementVenueCannotLock(bytes32 id);
     /// @notice The token cannot lock units (no ERC-7246 encumbrance) or did not lock them.
     error SettlementLockUnsupported(address token);
+    /// @notice The owner's encumbrance to the contract (`encumbered`) is below its open locked legs
+    /// (`locked`), as after a reverse split: a locked leg does not settle on it (cancel or let it
+    /// expire, and strike again in the new units).
+    error SettlementLockShort(address token, address owner, uint256 encumbered, uint256 locked);
 
     /// @notice Releases the caller's units of `token` encumbered to this contract beyond its open
     /// locked legs (units it encumbered by itself and no deal used); returns the amount released.

@@ -22,7 +22,9 @@ import {SettlementCode} from "./SettlementCode.sol";
 /// encumbrance than the legs it closes (a pulled leg of an owner who also has open locked legs),
 /// the lost part is encumbered again from the owner's allowance; when it spends less (a netted
 /// position smaller than its locked legs), the rest is released. That keeps the invariant of
-/// `ISettlementLegs` after every transfer.
+/// `ISettlementLegs` after every transfer. A leg that ends without settling releases at most the
+/// units beyond its owner's other open locks (see `_giveBack`), so a reverse split of the token
+/// cannot leave units locked for ever.
 /// Every external entry point that calls a token is `nonReentrant`: tokens are chosen by the
 /// proposer, so any of them may be hostile.
 abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, ReentrancyGuardTransientUpgradeable {
@@ -97,20 +99,20 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
         require(ok && held >= locked, SettlementLockUnsupported(token));
     }
 
-    /// @dev Gives one locked leg of deal `id` back to its owner (`lockedClosing` is the amount).
+    /// @dev Gives one locked leg of deal `id` back to its owner (`lockedClosing` is the amount; see
+    /// `_giveBack`).
     function _releaseLeg(bytes32 id, Leg memory leg) internal {
-        _unbookLock(id, leg);
-        IERC7246(leg.token).release(leg.from, leg.lockedClosing);
+        _giveBack(leg, _unbookLock(id, leg));
     }
 
     /// @dev Gives the locked legs `a` and `b` of deal `id` back to their owners (`lockedClosing`
     /// is the amount; zero: none). Pure bookkeeping in the token: nothing moves, so it works while
     /// the token is paused or the owner is not eligible. Books first, then the tokens.
     function _releaseLegs(bytes32 id, Leg memory a, Leg memory b) internal {
-        _unbookLock(id, a);
-        _unbookLock(id, b);
-        if (a.lockedClosing != 0) IERC7246(a.token).release(a.from, a.lockedClosing);
-        if (b.lockedClosing != 0) IERC7246(b.token).release(b.from, b.lockedClosing);
+        uint256 aStays = _unbookLock(id, a);
+        uint256 bStays = _unbookLock(id, b);
+        if (a.lockedClosing != 0) _giveBack(a, aStays);
+        if (b.lockedClosing != 0) _giveBack(b, bStays);
     }
 
     /// @dev Settles two legs: every book change first, then the transfers (each token's rules
@@ -138,17 +140,36 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
         _restoreLocks(token, from, amount, lockedClosing, keep);
     }
 
-    function _unbookLock(bytes32 id, Leg memory leg) private {
-        if (leg.lockedClosing == 0) return;
-        _legs().locked[leg.token][leg.from] -= leg.lockedClosing;
+    /// @dev Removes a locked leg from its owner's books; returns the owner's locks that stay.
+    function _unbookLock(bytes32 id, Leg memory leg) private returns (uint256 stays) {
+        if (leg.lockedClosing == 0) return 0;
+        LegsStorage storage $ = _legs();
+        stays = $.locked[leg.token][leg.from] - leg.lockedClosing;
+        $.locked[leg.token][leg.from] = stays;
         emit LegReleased(id, leg.from, leg.token, leg.lockedClosing);
     }
 
-    /// @dev Removes `lockedClosing` from `owner`'s locked legs; returns what stays locked.
+    /// @dev Releases a closed leg's `lockedClosing` units from its owner's encumbrance, but never
+    /// the units still behind the owner's open locks (`stays`). Normally that is the whole amount;
+    /// after a reverse split the token has shrunk the encumbrance while the books keep the deals'
+    /// numbers, and releasing the whole amount would revert, locking the units for ever.
+    function _giveBack(Leg memory leg, uint256 stays) private {
+        (, uint256 held) = _encumbrance(leg.token, leg.from);
+        uint256 spare = held > stays ? held - stays : 0;
+        uint256 amount = leg.lockedClosing < spare ? leg.lockedClosing : spare;
+        if (amount != 0) IERC7246(leg.token).release(leg.from, amount);
+    }
+
+    /// @dev Removes `lockedClosing` from `owner`'s locked legs; returns what stays locked. A locked
+    /// leg closes only on an encumbrance that covers the owner's locked legs: otherwise (after a
+    /// reverse split) the transfer would take the shortfall from the allowance, delivering more
+    /// than the deal's worth, so it reverts as the dry run's `ENCUMBRANCE_INSUFFICIENT` says.
     function _closeLocks(address token, address owner, uint256 lockedClosing) internal returns (uint256 keep) {
         LegsStorage storage $ = _legs();
         keep = $.locked[token][owner];
         if (lockedClosing != 0) {
+            (, uint256 held) = _encumbrance(token, owner);
+            require(held >= keep, SettlementLockShort(token, owner, held, keep));
             keep -= lockedClosing;
             $.locked[token][owner] = keep;
         }

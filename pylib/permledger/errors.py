@@ -564,6 +564,11 @@ SettlementVenueCannotLock = _error(
 SettlementLockUnsupported = _error(
     "SettlementLockUnsupported", SettlementError, "The token cannot lock (no ERC-7246)."
 )
+SettlementLockShort = _error(
+    "SettlementLockShort",
+    SettlementError,
+    "The owner's encumbrance is below its locked legs (a reverse split): the leg cannot settle.",
+)
 SettlementNotAffirmed = _error(
     "SettlementNotAffirmed", SettlementError, "A party has not affirmed the trade."
 )

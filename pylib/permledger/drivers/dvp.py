@@ -215,7 +215,8 @@ class DvPEscrow(SettlementLegsDriver):
         Raises:
             SettlementRejected: the trade's state or a leg fails the dry run (each leg's reason).
             With `precheck=False`, the contract's error: SettlementUnknown, SettlementWrongStatus,
-            SettlementDeadlinePassed, SettlementNotAffirmed, or the failing token's own error.
+            SettlementDeadlinePassed, SettlementNotAffirmed, SettlementLockShort (a locked leg
+            after a reverse split), or the failing token's own error.
         """
         terms = self._terms(trade)
         if precheck:
