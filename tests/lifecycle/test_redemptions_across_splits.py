@@ -159,6 +159,27 @@ def test_cancel_after_a_split_releases_the_converted_units_before_the_cutoff_and
     assert redemptions.redeemable_units(late) == 0
 
 
+def test_the_tokens_rounding_shortfall_comes_off_the_wallets_last_settled_request(
+    redemptions: Redemptions,
+    token: EntitlementToken,
+    chain: LocalChain,
+    issuer: Account,
+    fund: int,
+) -> None:
+    alice = chain.accounts["alice"]  # holds 400
+    rids = [redemptions.request_redemption(token, u, sender=alice) for u in (120, 44, 1)]
+    token.split(1, 2, sender=issuer)
+    token.split(9, 1, sender=issuer)
+    # By the product (9/2) the requests are 540, 198 and 4 units; the token rounded the 165
+    # encumbered units split by split (82, then 738), 4 short of their sum.
+    assert token.encumbrances(alice, redemptions.address) == 738
+    chain.set_time(fund)
+    redemptions.publish_nav(token, NAV, fund)
+    assert [d.units for d in redemptions.settle(rids)] == [540, 198, 0]
+    assert token.balance_of(alice) == 1_800 - 738
+    assert token.encumbrances(alice, redemptions.address) == 0
+
+
 def test_a_nav_published_before_a_split_is_converted_to_the_new_units(
     redemptions: Redemptions,
     token: EntitlementToken,
@@ -245,15 +266,18 @@ def test_nothing_stays_encumbered_once_every_request_is_settled_or_cancelled(
         for ratio in splits_after:
             token.split(*ratio, sender=issuer)
         open_ids = [rid for rid, _, cancel in made if not cancel]
-        expected = [redemptions.redeemable_units(rid) for rid in open_ids]
-        ceilings = [
-            _converted(redemptions.request(rid).units, token, redemptions.request(rid).split_record)
-            for rid in open_ids
-        ]
+        # The oracle: in settlement order, each request burns its units converted by the product
+        # of the splits since, rounded down, at most what its wallet still has encumbered.
+        held = {n: token.encumbrances(a[n], redemptions.address) for n in HOLDINGS}
+        expected = []
+        for rid in open_ids:
+            request = redemptions.request(rid)
+            name = next(n for n in HOLDINGS if a[n].address == request.wallet)
+            expected.append(min(_converted(request.units, token, request.split_record), held[name]))
+            held[name] -= expected[-1]
         supply = token.total_supply()
         done = redemptions.settle(open_ids) if open_ids else []
         assert [d.units for d in done] == expected
-        assert all(units <= ceiling for units, ceiling in zip(expected, ceilings, strict=True))
         assert token.total_supply() == supply - sum(expected)
         nav_now = NAV
         if splits_after:
