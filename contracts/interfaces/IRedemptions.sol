@@ -17,7 +17,9 @@ pragma solidity ^0.8.28;
 /// encumbered to this contract for its wallet; a NAV published before a split is per old unit and
 /// is converted to a price per new unit the same way. When a wallet's last pending request closes,
 /// everything else it has encumbered here (units splits' roundings left, units it encumbered by
-/// itself) is released with it, so nothing stays locked.
+/// itself) is released with it, so nothing stays locked. Where the token's split-by-split rounding
+/// of a wallet's encumbrance falls short of its requests' conversions, the requests closed last
+/// take the shortfall.
 interface IRedemptions {
     /// @notice A fund's settings.
     struct Fund {
