@@ -11,6 +11,15 @@ pragma solidity ^0.8.28;
 /// A request locks its units: the contract holds an ERC-7246 encumbrance on them until the request
 /// settles or is withdrawn, so they can neither be sent, frozen nor forced away meanwhile.
 /// The contract needs the ISSUER role of the system's authority to burn shares.
+/// Splits of the token: a request for `units` made before a split is a request for the same
+/// holding after it. It settles (or is withdrawn) for its units converted by the splits since it
+/// was made, rounded down as the token rounds, and never for more than the token still holds
+/// encumbered to this contract for its wallet; a NAV published before a split is per old unit and
+/// is converted to a price per new unit the same way. When a wallet's last pending request closes,
+/// everything else it has encumbered here (units splits' roundings left, units it encumbered by
+/// itself) is released with it, so nothing stays locked. Where the token's split-by-split rounding
+/// of a wallet's encumbrance falls short of its requests' conversions, the requests closed last
+/// take the shortfall.
 interface IRedemptions {
     /// @notice A fund's settings.
     struct Fund {
@@ -20,10 +29,12 @@ interface IRedemptions {
         address treasury;
     }
 
-    /// @notice The latest net asset value of a fund.
+    /// @notice The latest net asset value of a fund, per unit in force after the split of record
+    /// date `splitRecord` (the token's `lastSplitRecord` when it was published; 0 before any).
     struct Nav {
         uint128 navPerUnit;
         uint40 asOf;
+        uint24 splitRecord;
     }
 
     /// @notice Where a redemption request stands.
@@ -34,13 +45,16 @@ interface IRedemptions {
         Settled
     }
 
-    /// @notice A holder's request to redeem `units` at the NAV of the dealing that closes at `cutoff`.
+    /// @notice A holder's request to redeem `units` at the NAV of the dealing that closes at `cutoff`;
+    /// `units` are those in force after the split of record date `splitRecord` (the token's
+    /// `lastSplitRecord` when it was made; 0 before any).
     struct Request {
         address wallet;
         uint96 units;
         address token;
         uint40 cutoff;
         RequestStatus status;
+        uint24 splitRecord;
     }
 
     /// @notice `token` is redeemed in `cash`, paid from `treasury`; `maturity` 0 means open-ended.
@@ -53,9 +67,13 @@ interface IRedemptions {
     event RedemptionRequested(
         uint256 indexed requestId, address indexed token, address indexed wallet, uint256 units, uint40 cutoff
     );
-    /// @notice A request was withdrawn and its units released.
-    event RedemptionCancelled(uint256 indexed requestId);
-    /// @notice Shares were burnt and cash paid (`requestId` 0 for a redemption at maturity).
+    /// @notice A request was withdrawn and its `units` (today's units) released.
+    event RedemptionCancelled(uint256 indexed requestId, uint256 units);
+    /// @notice `units` of `wallet` encumbered to this contract beyond its pending requests were
+    /// released (with its last request, or by `releaseExcess`).
+    event RedemptionExcessReleased(address indexed token, address indexed wallet, uint256 units);
+    /// @notice Shares were burnt and cash paid (`requestId` 0 for a redemption at maturity);
+    /// `units` and `navPerUnit` are in the units in force at settlement.
     event RedemptionSettled(
         uint256 indexed requestId,
         address indexed token,
@@ -115,14 +133,24 @@ interface IRedemptions {
     /// Emits `RedemptionRequested`.
     function requestRedemption(address token, uint256 units) external returns (uint256 requestId);
 
-    /// @notice Withdraws a pending request and releases its units: before its cut-off, or once
-    /// `SETTLEMENT_WINDOW` has passed after it without a settlement.
-    /// Requirements: caller is the requesting wallet; one of those times. Emits `RedemptionCancelled`.
+    /// @notice Withdraws a pending request and releases its units (converted by splits since it was
+    /// made; with the wallet's last request, everything else encumbered here too): before its
+    /// cut-off, or once `SETTLEMENT_WINDOW` has passed after it without a settlement.
+    /// Requirements: caller is the requesting wallet; one of those times. Emits `RedemptionCancelled`
+    /// and, when more than the request's units are released, `RedemptionExcessReleased`.
     function cancelRedemption(uint256 requestId) external;
 
-    /// @notice Settles pending requests: burns each one's shares and pays its cash; all or nothing.
+    /// @notice Releases the caller's units of `token` encumbered to this contract beyond its pending
+    /// requests (units it encumbered by itself and no request used); returns the amount released.
+    /// Requirements: the fund exists. Emits `RedemptionExcessReleased` when the amount is not zero.
+    function releaseExcess(address token) external returns (uint256 amount);
+
+    /// @notice Settles pending requests: burns each one's shares (`redeemableUnits`) and pays their
+    /// cash at the NAV converted to today's units; all or nothing. The wallet's last request also
+    /// releases whatever else the wallet encumbered here.
     /// Requirements: caller is a NAV administrator; each cut-off has come and the NAV is as of
-    /// that cut-off or later; the treasury has approved the cash. Emits `RedemptionSettled` each.
+    /// that cut-off or later; the treasury has approved the cash. Emits `RedemptionSettled` each
+    /// (and `RedemptionExcessReleased` when more than the burnt units are released).
     function settle(uint256[] calldata requestIds) external;
 
     /// @notice Redeems each wallet's holding at maturity, less units frozen or encumbered (to a
@@ -140,6 +168,13 @@ interface IRedemptions {
     /// @notice The request with this id.
     function request(uint256 requestId) external view returns (Request memory);
 
-    /// @notice Units a wallet has requested and not yet had settled or cancelled.
+    /// @notice Units a wallet has requested and not yet had settled or cancelled, in today's units
+    /// (converted by splits since, rounded up).
     function pendingUnits(address token, address wallet) external view returns (uint256);
+
+    /// @notice The units settling a request would burn now (withdrawing it would release): its
+    /// units converted by the splits since it was made, rounded down, at most what its wallet has
+    /// encumbered to this contract; 0 once it is closed.
+    /// Requirements: the request exists.
+    function redeemableUnits(uint256 requestId) external view returns (uint256);
 }

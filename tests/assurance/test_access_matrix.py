@@ -205,6 +205,7 @@ MATRIX: Mapping[str, tuple[Callable[[Ledger], str], Mapping[str, Gate]]] = {
             "publishNav(address,uint128,uint40)": role(Role.NAV_ADMINISTRATOR),
             "requestRedemption(address,uint256)": ANYONE,
             "cancelRedemption(uint256)": ANYONE,
+            "releaseExcess(address)": ANYONE,
             "settle(uint256[])": role(Role.NAV_ADMINISTRATOR),
             "redeemAtMaturity(address,address[])": role(Role.NAV_ADMINISTRATOR),
             **UPGRADE,

@@ -12,6 +12,7 @@ from permledger.drivers.base import artifact
 from permledger.drivers.collateral_vault import CollateralVault
 from permledger.drivers.erc20 import ERC20
 from permledger.drivers.price_feed import PriceFeed
+from permledger.drivers.redemptions import Redemptions
 from permledger.ledger import Ledger
 from permledger.local_chain import LocalChain
 from permledger.types import investor_id
@@ -19,6 +20,7 @@ from permledger.types import investor_id
 CASH_SUPPLY = 2**100
 HOLDINGS = {"alice": 400, "erin": 200, "bob": 300, "carol": 100}
 """Record-date holdings by wallet: alice holds through two wallets (alice and erin)."""
+DAY = 24 * 3600
 
 
 class BlockingCash(ERC20):
@@ -68,3 +70,31 @@ def vault(ledger: Ledger) -> CollateralVault:
 def feed(ledger: Ledger) -> PriceFeed:
     """The price feed the vault values with."""
     return ledger.price_feed
+
+
+@pytest.fixture
+def redemptions(ledger: Ledger) -> Redemptions:
+    """The system's redemptions contract."""
+    return ledger.redemptions
+
+
+@pytest.fixture
+def fund(
+    redemptions: Redemptions,
+    token: EntitlementToken,
+    cash: BlockingCash,
+    chain: LocalChain,
+    issuer: Account,
+    record_id: int,
+) -> int:
+    """A fund redeemed in `cash` from the issuer's treasury, maturing in 90 days, with a
+    dealing closing in a day; every holder lets the contract lock its units. Returns the cut-off."""
+    redemptions.configure_fund(
+        token, cash=cash, treasury=issuer, maturity=chain.timestamp + 90 * DAY, sender=issuer
+    )
+    cash.approve(redemptions.address, 2**255)
+    for name in HOLDINGS:
+        token.approve(redemptions.address, 2**255, sender=chain.accounts[name])
+    cutoff = chain.timestamp + DAY
+    redemptions.schedule_dealing(token, cutoff)
+    return cutoff

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.lifecycle.conftest import HOLDINGS, BlockingCash
+from tests.lifecycle.conftest import DAY, BlockingCash
 
 from permledger import errors
 from permledger.chain import Account
@@ -15,38 +15,9 @@ from permledger.drivers.redemptions import (
     RequestStatus,
     redemption_value,
 )
-from permledger.ledger import Ledger
 from permledger.local_chain import LocalChain
 
-DAY = 24 * 3600
 NAV = 1_023_456 * NAV_SCALE  # 1.023456 cash (6 decimals) per share
-
-
-@pytest.fixture
-def redemptions(ledger: Ledger) -> Redemptions:
-    return ledger.redemptions
-
-
-@pytest.fixture
-def fund(
-    redemptions: Redemptions,
-    token: EntitlementToken,
-    cash: BlockingCash,
-    chain: LocalChain,
-    issuer: Account,
-    record_id: int,
-) -> int:
-    """A fund redeemed in `cash` from the issuer's treasury, maturing in 90 days, with a
-    dealing closing in a day; every holder lets the contract lock its units. Returns the cut-off."""
-    redemptions.configure_fund(
-        token, cash=cash, treasury=issuer, maturity=chain.timestamp + 90 * DAY, sender=issuer
-    )
-    cash.approve(redemptions.address, 2**255)
-    for name in HOLDINGS:
-        token.approve(redemptions.address, 2**255, sender=chain.accounts[name])
-    cutoff = chain.timestamp + DAY
-    redemptions.schedule_dealing(token, cutoff)
-    return cutoff
 
 
 def test_settlement_burns_and_pays_at_the_nav_of_the_dealing(

@@ -43,8 +43,19 @@ class Fund:
 
 
 @dataclass(frozen=True, slots=True)
+class Nav:
+    """A fund's latest NAV per unit in force after the split of record date `split_record`
+    (0: before any split); settlement converts it to today's units."""
+
+    nav_per_unit: int
+    as_of: int
+    split_record: int
+
+
+@dataclass(frozen=True, slots=True)
 class RedemptionRequest:
-    """A holder's request."""
+    """A holder's request; `units` are those in force after the split of record date
+    `split_record` (0: before any split). `Redemptions.redeemable_units` converts them."""
 
     request_id: int
     wallet: ChecksumAddress
@@ -52,6 +63,7 @@ class RedemptionRequest:
     token: ChecksumAddress
     cutoff: int
     status: RequestStatus
+    split_record: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,15 +157,28 @@ class Redemptions(Driver):
         )
         return int(self._events("RedemptionRequested", receipt)[0]["requestId"])
 
-    def cancel_redemption(self, request_id: int, *, sender: Account | None = None) -> Receipt:
+    def cancel_redemption(self, request_id: int, *, sender: Account | None = None) -> int:
         """Withdraw a pending request and release its units: before its cut-off, or once
-        `SETTLEMENT_WINDOW` has passed after it without a settlement.
+        `SETTLEMENT_WINDOW` has passed after it without a settlement. Returns the request's units
+        released, in today's units (a wallet's last request releases any excess too).
 
         Raises:
             RedemptionRequestUnknown, RedemptionRequestClosed, RedemptionNotRequester,
             RedemptionCutoffPassed.
         """
-        return self._send_checked("cancelRedemption", request_id, sender=sender)
+        receipt = self._send_checked("cancelRedemption", request_id, sender=sender)
+        return int(self._events("RedemptionCancelled", receipt)[0]["units"])
+
+    def release_excess(self, token: AddressLike, *, sender: Account | None = None) -> int:
+        """Release the sender's units encumbered to the contract beyond its pending requests
+        (units it encumbered by itself); returns the amount (0: nothing to release).
+
+        Raises:
+            InvalidInput, RedemptionFundUnknown.
+        """
+        receipt = self._send_checked("releaseExcess", address(token, "token"), sender=sender)
+        released = self._events("RedemptionExcessReleased", receipt)
+        return int(released[0]["units"]) if released else 0
 
     def settle(
         self, request_ids: Sequence[int], *, sender: Account | None = None
@@ -199,10 +224,9 @@ class Redemptions(Driver):
         """
         return Fund(*self._call("fund", address(token, "token")))
 
-    def nav(self, token: AddressLike) -> tuple[int, int]:
-        """The latest NAV per unit and the time it is as of."""
-        nav_per_unit, as_of = self._call("nav", address(token, "token"))
-        return int(nav_per_unit), int(as_of)
+    def nav(self, token: AddressLike) -> Nav:
+        """The latest NAV per unit, the time it is as of and the split its units follow."""
+        return Nav(*(int(v) for v in self._call("nav", address(token, "token"))))
 
     def request(self, request_id: int) -> RedemptionRequest:
         """A request.
@@ -210,12 +234,25 @@ class Redemptions(Driver):
         Raises:
             RedemptionRequestUnknown.
         """
-        wallet, units, token, cutoff, status = self._call("request", request_id)
-        return RedemptionRequest(request_id, wallet, units, token, cutoff, RequestStatus(status))
+        wallet, units, token, cutoff, status, split_record = self._call("request", request_id)
+        return RedemptionRequest(
+            request_id, wallet, units, token, cutoff, RequestStatus(status), split_record
+        )
 
     def pending_units(self, token: AddressLike, wallet: AddressLike) -> int:
-        """Units a wallet has requested and not yet had settled or cancelled."""
+        """Units a wallet has requested and not yet had settled or cancelled, in today's units
+        (converted by splits since, rounded up)."""
         return int(self._call("pendingUnits", address(token, "token"), address(wallet, "wallet")))
+
+    def redeemable_units(self, request_id: int) -> int:
+        """The units settling a pending request would burn now (cancelling it would release):
+        converted by splits since it was made, rounded down, at most what its wallet has
+        encumbered to the contract; 0 once closed.
+
+        Raises:
+            RedemptionRequestUnknown.
+        """
+        return int(self._call("redeemableUnits", request_id))
 
     def _redeemed(self, receipt: Receipt) -> list[Redeemed]:
         return [
