@@ -108,7 +108,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
         bytes32 id = _tradeId(trade);
         Record memory r = _escrow().trades[id];
         _requireSettleable(id, trade, r);
-        _requireNoSplitSince(id, trade.securityToken, r.struckAt);
+        _requireNoSplitSince(id, trade.securityToken, _lastSplitTime(trade.securityToken), r.struckAt);
         _settle(id, trade, r);
     }
 
@@ -128,7 +128,7 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
             else if (msg.sender == trade.buyer) r.flags = BUYER_AFFIRMED;
         } else {
             _requireOpen(id, r);
-            _requireNoSplitSince(id, trade.securityToken, r.struckAt);
+            _requireNoSplitSince(id, trade.securityToken, _lastSplitTime(trade.securityToken), r.struckAt);
         }
         r.flags = _consent(id, r.flags, trade.seller, SELLER_AFFIRMED, sellerSignature);
         r.flags = _consent(id, r.flags, trade.buyer, BUYER_AFFIRMED, buyerSignature);
@@ -147,12 +147,20 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
         EscrowStorage storage $ = _escrow();
         Position[] memory positions = new Position[](trades.length * 4);
         uint256 count = 0;
+        // The last split of the security of the trade before, asked once for a run of its trades.
+        // slither-disable-next-line uninitialized-local (no token asked yet)
+        address asked;
+        // slither-disable-next-line uninitialized-local (no token asked yet)
+        uint40 splitTime;
         for (uint256 i; i < trades.length; ++i) {
             Trade calldata trade = trades[i];
             bytes32 id = _tradeId(trade);
             Record memory r = $.trades[id];
             _requireSettleable(id, trade, r);
-            _requireNoSplitSince(id, trade.securityToken, r.struckAt);
+            if (trade.securityToken != asked) {
+                (asked, splitTime) = (trade.securityToken, _lastSplitTime(trade.securityToken));
+            }
+            _requireNoSplitSince(id, trade.securityToken, splitTime, r.struckAt);
             $.trades[id].status = TradeStatus.Settled;
             emit TradeSettled(id, batchId);
             count = _book(positions, count, trade, r.flags);
@@ -406,15 +414,19 @@ contract DvPEscrow is IDvPEscrow, SettlementLegs, EIP712 {
         if (r.status == TradeStatus.Expired || block.timestamp > r.deadline) return SettlementCode.EXPIRED;
         if (r.flags & SELLER_AFFIRMED == 0) return SettlementCode.SELLER_NOT_AFFIRMED;
         if (r.flags & BUYER_AFFIRMED == 0) return SettlementCode.BUYER_NOT_AFFIRMED;
-        if (_splitSince(trade.securityToken, r.struckAt) != 0) return SettlementCode.SPLIT_SINCE_STRIKE;
+        if (_splitSince(_lastSplitTime(trade.securityToken), r.struckAt)) return SettlementCode.SPLIT_SINCE_STRIKE;
         return SettlementCode.SUCCESS;
     }
 
-    /// @dev Reverts when the security split at or after the trade was struck: its amount is in
-    /// the old units, and settling it would deliver a different holding than the one agreed.
-    function _requireNoSplitSince(bytes32 id, address security, uint40 struckAt) private view {
-        uint40 splitTime = _splitSince(security, struckAt);
-        require(splitTime == 0, SettlementSplitSinceStrike(id, security, splitTime));
+    /// @dev Reverts when the security split (at `splitTime`) at or after the trade was struck: its
+    /// amount is in the old units, and settling it would deliver a different holding than agreed.
+    function _requireNoSplitSince(bytes32 id, address security, uint40 splitTime, uint40 struckAt) private pure {
+        require(!_splitSince(splitTime, struckAt), SettlementSplitSinceStrike(id, security, splitTime));
+    }
+
+    /// @dev Whether a split at `splitTime` (zero: none) came at or after `struckAt`.
+    function _splitSince(uint40 splitTime, uint40 struckAt) private pure returns (bool) {
+        return splitTime != 0 && splitTime >= struckAt;
     }
 
     /// @dev Reverts unless the trade is proposed and within its deadline.

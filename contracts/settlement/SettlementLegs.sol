@@ -264,12 +264,11 @@ abstract contract SettlementLegs is ISettlementLegs, AuthorityManaged, Reentranc
         require(cash.code.length != 0, SettlementTokenInvalid(id, cash));
     }
 
-    /// @dev The time of `token`'s last split when it is at or after `since`, else zero (also for a
-    /// token that does not split, or does not answer).
-    function _splitSince(address token, uint40 since) internal view returns (uint40) {
+    /// @dev The time of `token`'s last split; zero for none, and for a token that does not split
+    /// or does not answer.
+    function _lastSplitTime(address token) internal view returns (uint40) {
         (bool ok, uint256 time) = _staticUint(token, abi.encodeCall(IEntitlementToken.lastSplitTime, ()));
-        // slither-disable-next-line timestamp (compares a recorded time with the token's, not with now)
-        return ok && time >= since && time <= type(uint40).max ? uint40(time) : 0;
+        return ok && time <= type(uint40).max ? uint40(time) : 0;
     }
 
     /// @dev A view call that returns one word; `ok` is false when it reverts or returns less.

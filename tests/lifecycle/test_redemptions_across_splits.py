@@ -42,8 +42,7 @@ def test_a_reverse_split_leaves_the_request_settleable(
     (done,) = redemptions.settle([rid])
     assert (done.units, done.cash_paid) == (60, 120 * 1_000_000)
     assert (token.balance_of(bob), cash.balance_of(bob)) == (90, 120 * 1_000_000)
-    assert token.encumbrances(bob, redemptions.address) == 0
-    assert redemptions.pending_units(token, bob) == 0
+    _nothing_held_for(bob, redemptions, token)
     assert redemptions.request(rid).status is RequestStatus.SETTLED
 
 
@@ -63,8 +62,7 @@ def test_a_forward_split_redeems_the_whole_requested_holding(
     (done,) = redemptions.settle([rid])
     assert (done.units, done.cash_paid) == (240, 120 * 1_000_000)
     assert token.balance_of(bob) == 600 - 240
-    assert token.encumbrances(bob, redemptions.address) == 0
-    assert redemptions.pending_units(token, bob) == 0
+    _nothing_held_for(bob, redemptions, token)
 
 
 def test_several_splits_convert_by_their_product_and_never_beyond_the_encumbrance(
@@ -94,8 +92,7 @@ def test_several_splits_convert_by_their_product_and_never_beyond_the_encumbranc
     assert (carol_done.units, carol_done.cash_paid) == (2, 666_666)
     assert (token.balance_of(a["bob"]), token.balance_of(a["carol"])) == (600, 298)
     for name in ("bob", "carol"):
-        assert token.encumbrances(a[name], redemptions.address) == 0
-        assert redemptions.pending_units(token, a[name]) == 0
+        _nothing_held_for(a[name], redemptions, token)
 
 
 def test_two_requests_of_odd_units_across_a_reverse_split_leave_nothing_locked(
@@ -127,8 +124,7 @@ def test_two_requests_of_odd_units_across_a_reverse_split_leave_nothing_locked(
     receipt_units = redemptions.settle([second])
     assert [d.units for d in receipt_units] == [37]
     # The last request releases the unit the per-request roundings left.
-    assert redemptions.pending_units(token, bob) == 0
-    assert token.encumbrances(bob, redemptions.address) == 0
+    _nothing_held_for(bob, redemptions, token)
     assert token.encumbered_balance_of(bob) == 0
     assert token.balance_of(bob) == 150 - 74
     assert cash.balance_of(bob) == 74 * 2_000_000
@@ -153,8 +149,7 @@ def test_cancel_after_a_split_releases_the_converted_units_before_the_cutoff_and
     chain.set_time(fund + SETTLEMENT_WINDOW)
     assert redemptions.redeemable_units(late) == 66
     assert redemptions.cancel_redemption(late, sender=bob) == 66
-    assert token.encumbrances(bob, redemptions.address) == 0
-    assert redemptions.pending_units(token, bob) == 0
+    _nothing_held_for(bob, redemptions, token)
     assert token.transferable_balance(bob) == token.balance_of(bob) == 200
     assert redemptions.redeemable_units(late) == 0
 
@@ -299,3 +294,9 @@ def _converted(units: int, token: EntitlementToken, split_record: int) -> int:
         return units
     numerator, denominator = token.split_factor_since(split_record + 1)
     return units * numerator // denominator
+
+
+def _nothing_held_for(wallet: Account, redemptions: Redemptions, token: EntitlementToken) -> None:
+    """No unit of `wallet` stays encumbered to the contract, and no request of it is pending."""
+    assert token.encumbrances(wallet, redemptions.address) == 0
+    assert redemptions.pending_units(token, wallet) == 0
